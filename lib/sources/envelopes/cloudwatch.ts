@@ -1,0 +1,143 @@
+import { CloudWatchLogsDecodeSchema } from '@aws-lambda-powertools/parser/schemas/cloudwatch';
+import type { FormatName, ParseError, RecordPosition } from '../../model';
+import { excerptOf } from '../../model';
+import { type SourceLimits, withLimits } from '../limits';
+import type { RecordInput, SourceContext } from '../parser';
+import { boundedGunzip } from './gzip';
+import { type EnvelopeResult, envelopeError, jsonObjectOf } from './result';
+
+/** Log group (exact name or prefix) -> the format its records are in: tried first, before auto-detection. */
+export interface FormatHint {
+  readonly prefix: string;
+  readonly format: FormatName;
+}
+
+export interface CloudWatchDecodeOptions {
+  readonly limits?: Partial<SourceLimits>;
+  readonly formatHints?: readonly FormatHint[];
+  /** Where this payload came from when it is not a Lambda invocation (a file holding a payload). */
+  readonly file?: string;
+}
+
+// The subscription payload's envelope fields, validated with Powertools' schema; log events are checked one by one
+// below so one malformed event never fails the others.
+const PayloadSchema = CloudWatchLogsDecodeSchema.omit({ logEvents: true });
+
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
+
+/**
+ * Decode a CloudWatch Logs subscription event: `{ awslogs: { data } }` (base64 of gzip of JSON), or an already decoded
+ * payload `{ messageType, logGroup, logStream, logEvents }` (files and tests).
+ */
+export function decodeCloudWatchEvent(event: unknown, options: CloudWatchDecodeOptions = {}): EnvelopeResult {
+  const limits = withLimits(options.limits);
+  const origin: RecordPosition = options.file
+    ? { envelope: 'file', index: 0, file: options.file }
+    : { envelope: 'cloudwatch', index: 0 };
+  const data = awslogsData(event);
+  let payload: unknown = event;
+  if (data !== undefined) {
+    if (typeof data !== 'string' || !BASE64.test(data)) {
+      return envelopeError('envelope-invalid', 'awslogs.data is not base64', origin, String(data).slice(0, 200));
+    }
+    const gunzipped = boundedGunzip(Buffer.from(data, 'base64'), limits.maxDecompressedBytes);
+    if (!gunzipped.ok) {
+      return envelopeError(gunzipped.code === 'too-large' ? 'envelope-too-large' : 'envelope-invalid', gunzipped.reason, origin);
+    }
+    try {
+      payload = JSON.parse(gunzipped.bytes.toString('utf8'));
+    } catch (error) {
+      return envelopeError('envelope-invalid', `payload is not JSON: ${(error as Error).message}`, origin);
+    }
+  }
+  return recordsOfPayload(payload, origin, limits, options.formatHints ?? []);
+}
+
+/** True when the value looks like a CloudWatch subscription event or decoded payload. */
+export function isCloudWatchPayload(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (awslogsData(value) !== undefined) return true;
+  const record = value as Record<string, unknown>;
+  return typeof record['messageType'] === 'string' && Array.isArray(record['logEvents']);
+}
+
+function awslogsData(event: unknown): unknown {
+  if (event === null || typeof event !== 'object' || !Object.hasOwn(event, 'awslogs')) return undefined;
+  const awslogs = (event as Record<string, unknown>)['awslogs'];
+  if (awslogs === null || typeof awslogs !== 'object' || !Object.hasOwn(awslogs, 'data')) return null;
+  return (awslogs as Record<string, unknown>)['data'];
+}
+
+function recordsOfPayload(
+  payload: unknown,
+  origin: RecordPosition,
+  limits: SourceLimits,
+  hints: readonly FormatHint[],
+): EnvelopeResult {
+  const envelope = PayloadSchema.safeParse(payload);
+  const logEvents = (payload as { logEvents?: unknown } | null)?.logEvents;
+  if (!envelope.success || !Array.isArray(logEvents)) {
+    const issue = envelope.success ? 'logEvents is not an array' : envelope.error.issues[0];
+    const reason = typeof issue === 'string' ? issue : `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`;
+    return envelopeError('envelope-invalid', `not a CloudWatch Logs subscription payload (${reason})`, origin);
+  }
+  const { messageType, logGroup, logStream, owner } = envelope.data;
+  if (messageType === 'CONTROL_MESSAGE') return { ok: true, records: [], control: true, errors: [] };
+  if (messageType !== 'DATA_MESSAGE') {
+    return envelopeError('envelope-invalid', `unknown messageType ${excerptOf(messageType, 40)}`, origin);
+  }
+  const formatHint = hints.find((hint) => logGroup === hint.prefix || logGroup.startsWith(hint.prefix))?.format;
+  const context: SourceContext = {
+    logGroup,
+    logStream,
+    ...(/^\d{12}$/.test(owner) ? { accountId: owner } : {}),
+    ...(formatHint ? { formatHint } : {}),
+  };
+  const records: RecordInput[] = [];
+  const errors: ParseError[] = [];
+  const count = Math.min(logEvents.length, limits.maxRecords);
+  for (let index = 0; index < count; index++) {
+    const logEvent: unknown = logEvents[index];
+    const base: RecordPosition = { ...origin, index, logGroup, logStream };
+    const message = (logEvent as { message?: unknown } | null)?.message;
+    const id = (logEvent as { id?: unknown } | null)?.id;
+    const timestamp = (logEvent as { timestamp?: unknown } | null)?.timestamp;
+    const position: RecordPosition = typeof id === 'string' ? { ...base, eventId: id } : base;
+    if (typeof message !== 'string') {
+      errors.push(invalid('log event has no string message', position));
+      continue;
+    }
+    if (message.length > limits.maxRecordBytes) {
+      errors.push({
+        code: 'record-too-large',
+        format: 'unknown',
+        reason: `log event is ${message.length} characters, over the ${limits.maxRecordBytes} limit`,
+        position,
+        excerpt: excerptOf(message),
+      });
+      continue;
+    }
+    const input: RecordInput = {
+      text: message,
+      json: jsonObjectOf(message),
+      position,
+      context,
+      ...(typeof timestamp === 'number' && Number.isFinite(timestamp) ? { timestampMs: timestamp } : {}),
+    };
+    records.push(input);
+  }
+  if (logEvents.length > count) {
+    errors.push({
+      code: 'envelope-too-large',
+      format: 'unknown',
+      reason: `${logEvents.length - count} log events beyond the ${limits.maxRecords}-record limit were not read`,
+      position: { ...origin, index: count, logGroup, logStream },
+      excerpt: '',
+    });
+  }
+  return { ok: true, records, control: false, errors };
+}
+
+function invalid(reason: string, position: RecordPosition): ParseError {
+  return { code: 'envelope-invalid', format: 'unknown', reason, position, excerpt: '' };
+}
