@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Repository root, where lambdas/ and rules/ live (cdk/ never imports the handlers: it names their entry files). */
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+export interface PipelineFunctionProps {
+  /** Handler file under lambdas/, without extension. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly environment: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+  readonly key: kms.IKey;
+  /** Copy rules/ next to the bundle (functions that run detection). */
+  readonly withRules?: boolean;
+  /** Invoked asynchronously (CloudWatch subscription, SNS): failed events go to a failure queue after retries. */
+  readonly asynchronous?: boolean;
+}
+
+/**
+ * One Lambda function as vmsentry deploys them all: esbuild bundle (local esbuild, no Docker), ARM64, current Node
+ * runtime, source maps, X-Ray tracing, its own log group with retention, bounded memory/timeout, and for asynchronous
+ * invocations an SQS failure destination so nothing that still fails after retries is lost.
+ */
+export class PipelineFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  /** Where asynchronous invocations land after their retries fail (undefined for poll-based functions). */
+  readonly failureQueue: sqs.Queue | undefined;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.failureQueue = props.asynchronous
+      ? new sqs.Queue(this, 'FailureQueue', {
+          retentionPeriod: Duration.days(14),
+          encryption: sqs.QueueEncryption.KMS,
+          encryptionMasterKey: props.key,
+          enforceSSL: true,
+        })
+      : undefined;
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: join(PROJECT_ROOT, 'lambdas', `${props.entry}.ts`),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'vmsentry', ...props.environment },
+      environmentEncryption: props.key,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      projectRoot: PROJECT_ROOT,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // Pin the SDK we test with instead of the runtime's copy.
+        externalModules: [],
+        ...(props.withRules
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `cp -R "${inputDir}/rules" "${outputDir}/rules"`,
+                ],
+              },
+            }
+          : {}),
+      },
+      ...(this.failureQueue
+        ? {
+            deadLetterQueue: this.failureQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(6),
+            onFailure: new SqsDestination(this.failureQueue),
+          }
+        : {}),
+    });
+    if (!this.failureQueue) {
+      for (const rule of ['Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']) {
+        Validations.of(this.function).acknowledge({
+          id: rule,
+          reason:
+            'Poll-based function (SQS / DynamoDB stream / Kinesis event source): failed records are kept by the source queue DLQ or the event source mapping on-failure destination, not by async-invocation settings.',
+        });
+      }
+    }
+  }
+}
