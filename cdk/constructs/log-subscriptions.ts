@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -50,6 +50,18 @@ export class LogSubscriptions extends Construct {
         description: 'CloudWatch Logs puts subscribed events into the vmsentry stream',
       });
       this.stream.grantWrite(policyRole);
+      Validations.of(this.stream).acknowledge({
+        id: 'AwsSolutions-KDS3',
+        reason:
+          "Encrypted with the stack's customer-managed key (rotated, key policy under the operator's control) rather than the aws/kinesis key.",
+      });
+      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        Validations.of(policyRole).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason:
+            "Granted by Stream.grantWrite for the stream's own customer-managed key only (the resource is that key).",
+        });
+      }
       destination = new destinations.KinesisDestination(this.stream, { role: policyRole });
       destinationArn = this.stream.streamArn;
       fn.addEventSource(

@@ -1,0 +1,355 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { ConfigError, parseConfig } from '../../cdk/config';
+import { FULL_CONFIG, synth } from './synth';
+
+const EXAMPLE_CONFIG = JSON.parse(readFileSync(join(__dirname, '../../config/example.json'), 'utf8'));
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+function resourcesOf(template: Template, type: string): Resources {
+  return template.findResources(type) as Resources;
+}
+
+function statementsOf(template: Template): { Action: string | string[]; Resource: unknown; Effect: string }[] {
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
+    (policy) => (policy.Properties?.['PolicyDocument'] as { Statement: never[] } | undefined)?.Statement ?? [],
+  );
+}
+
+const actionsOf = (statement: { Action: string | string[] }): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+describe('the vmsentry stack with the example configuration', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth(EXAMPLE_CONFIG);
+  });
+
+  it('keeps the allowlist retained, deletion-protected, recoverable, encrypted, and streamed to the audit function', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: 'host', KeyType: 'HASH' },
+          { AttributeName: 'entryId', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      }),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('Allowlist'), 'StreamArn'] }),
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: Match.objectLike({ Destination: Match.anyValue() }) },
+    });
+  });
+
+  it('bounds dedup state with a TTL attribute', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    });
+  });
+
+  it('runs every function on ARM64 with the current Node runtime, tracing, bounded memory and timeout', () => {
+    const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
+      });
+      expect(fn.Properties?.['MemorySize']).toBeLessThanOrEqual(1024);
+      expect(fn.Properties?.['Timeout']).toBeLessThanOrEqual(120);
+    }
+  });
+
+  it('gives every function its own log group with the configured retention', () => {
+    const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(3);
+    for (const group of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
+  });
+
+  it('configures the detection functions through environment variables that hold no secrets', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ALLOWLIST_TABLE: Match.anyValue(),
+          STATE_TABLE: Match.anyValue(),
+          ALERT_TOPIC_ARN: Match.anyValue(),
+          DEDUP_WINDOW_SECONDS: '3600',
+          ALLOWLIST_CACHE_SECONDS: '60',
+          MIN_SEVERITY: 'low',
+          SOURCE_HINTS: Match.stringLikeRegexp('sysmon-windows'),
+        }),
+      },
+      KmsKeyArn: Match.anyValue(),
+    });
+    const variables = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).flatMap((fn) =>
+      Object.keys((fn.Properties?.['Environment'] as { Variables: object } | undefined)?.Variables ?? {}),
+    );
+    expect(variables.filter((name) => /SECRET(?!_ARN)|PASSWORD|TOKEN|WEBHOOK(?!_SECRET_ARN)/.test(name))).toEqual([]);
+  });
+
+  it('keeps failed asynchronous invocations: retries, then a DLQ and an on-failure destination', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+      Description: Match.stringLikeRegexp('CloudWatch Logs subscription'),
+    });
+  });
+
+  it('subscribes each configured log group to the detection function, with the invoke permission', () => {
+    const filters = Object.values(resourcesOf(template, 'AWS::Logs::SubscriptionFilter'));
+    expect(filters.map((filter) => filter.Properties?.['LogGroupName']).sort()).toEqual(
+      EXAMPLE_CONFIG.logGroups.map((group: { name: string }) => group.name).sort(),
+    );
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'logs.amazonaws.com',
+    });
+  });
+
+  it('encrypts the alert topic, refuses plain HTTP, and filters e-mail by severity rank', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: Match.anyValue(),
+      DisplayName: Match.stringLikeRegexp('alerts'),
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'soc@example.com',
+      FilterPolicy: { severityRank: [{ numeric: ['>=', 3] }] },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'detection-eng@example.com',
+      FilterPolicy: { severityRank: [{ numeric: ['>=', 1] }] },
+    });
+  });
+
+  it('reads the EDR feed from a queue with a DLQ, reporting partial batch failures', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      VisibilityTimeout: 360,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('encrypts every queue and refuses plain HTTP to it', () => {
+    for (const queue of Object.values(resourcesOf(template, 'AWS::SQS::Queue'))) {
+      expect(queue.Properties?.['KmsMasterKeyId']).toBeDefined();
+    }
+    const queuePolicies = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'));
+    expect(queuePolicies.length).toBeGreaterThan(0);
+    for (const policy of queuePolicies) {
+      expect(JSON.stringify(policy.Properties)).toContain('aws:SecureTransport');
+    }
+  });
+
+  it('rotates its KMS keys', () => {
+    const keys = Object.values(resourcesOf(template, 'AWS::KMS::Key'));
+    expect(keys.length).toBe(2);
+    for (const key of keys) expect(key.Properties?.['EnableKeyRotation']).toBe(true);
+  });
+
+  it('alarms on function errors and throttles, every failure queue, the parse-error ratio, and each silent source', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    const names = (metric: string) => alarms.filter((alarm) => alarm.Properties?.['MetricName'] === metric);
+    expect(names('Errors')).toHaveLength(3);
+    expect(names('Throttles')).toHaveLength(3);
+    expect(names('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties).includes('ParseErrors'))).toHaveLength(1);
+    const heartbeats = names('IncomingLogEvents');
+    expect(heartbeats).toHaveLength(EXAMPLE_CONFIG.logGroups.length);
+    for (const heartbeat of heartbeats) {
+      expect(heartbeat.Properties).toMatchObject({
+        TreatMissingData: 'breaching',
+        ComparisonOperator: 'LessThanThreshold',
+      });
+    }
+    for (const alarm of alarms) expect(alarm.Properties?.['AlarmActions']).toHaveLength(1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
+
+let full: Template;
+beforeAll(() => {
+  full = synth(FULL_CONFIG);
+});
+
+describe('least privilege', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = full;
+  });
+
+  it('grants no wildcard actions', () => {
+    for (const statement of statementsOf(template)) {
+      for (const action of actionsOf(statement)) expect(action).not.toBe('*');
+      for (const action of actionsOf(statement)) expect(action).not.toMatch(/^[a-z0-9-]+:\*$/);
+    }
+  });
+
+  it('uses Resource "*" only for actions AWS offers no resource-level permission for', () => {
+    // X-Ray trace upload, and dynamodb:ListStreams (the stream event source of the audit function).
+    const wildcard = statementsOf(template).filter((statement) => statement.Resource === '*');
+    expect(wildcard.length).toBeGreaterThan(0);
+    for (const statement of wildcard) {
+      for (const action of actionsOf(statement)) expect(action).toMatch(/^xray:Put|^dynamodb:ListStreams$/);
+    }
+  });
+
+  it('lets the detection functions only Query the allowlist and never Scan any table', () => {
+    const dynamo = statementsOf(template)
+      .flatMap(actionsOf)
+      .filter((action) => action.startsWith('dynamodb:'));
+    expect(dynamo).not.toContain('dynamodb:Scan');
+    expect(dynamo).not.toContain('dynamodb:BatchWriteItem');
+    const allowlistWrites = statementsOf(template).filter(
+      (statement) =>
+        JSON.stringify(statement.Resource).includes('TablesAllowlist') &&
+        actionsOf(statement).some((action) => /PutItem|UpdateItem|DeleteItem/.test(action)),
+    );
+    expect(allowlistWrites).toEqual([]);
+  });
+
+  it('reads the Slack webhook secret by its exact ARN only', () => {
+    const secretStatements = statementsOf(template).filter((statement) =>
+      actionsOf(statement).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secretStatements).toHaveLength(1);
+    expect(secretStatements[0]?.Resource).toBe(FULL_CONFIG.alerts.slackWebhookSecretArn);
+  });
+
+  it('reads EDR objects from the configured bucket only, read-only', () => {
+    const s3 = statementsOf(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:')),
+    );
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(s3[0]?.Resource)).toContain('cs-prod-cannon/*');
+  });
+});
+
+describe('optional parts of the stack', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = full;
+  });
+
+  it('routes subscriptions through an encrypted Kinesis stream with bisect-on-error and partial batch responses', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      ShardCount: 4,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 500,
+      ParallelizationFactor: 3,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: Match.objectLike({ Destination: Match.anyValue() }) },
+    });
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: '/corp/linux/audit',
+      FilterPattern: '?EXECVE ?SYSCALL ?PROCTITLE',
+      RoleArn: Match.anyValue(),
+    });
+  });
+
+  it('adds an account-level subscription policy that never subscribes our own log groups', () => {
+    template.hasResourceProperties('AWS::Logs::AccountPolicy', {
+      PolicyType: 'SUBSCRIPTION_FILTER_POLICY',
+      SelectionCriteria: Match.anyValue(),
+    });
+    const policy = Object.values(resourcesOf(template, 'AWS::Logs::AccountPolicy'))[0];
+    const criteria = JSON.stringify(policy?.Properties?.['SelectionCriteria']);
+    expect(criteria).toContain('LogGroupName NOT IN');
+    expect(criteria).toContain('/noisy/app');
+    expect(criteria.match(/Ref/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
+  });
+
+  it('connects AWS Chatbot to the alert topic without any chat-driven permissions', () => {
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [Match.anyValue()],
+    });
+    const configuration = Object.values(resourcesOf(template, 'AWS::Chatbot::SlackChannelConfiguration'))[0];
+    expect(JSON.stringify(configuration?.Properties?.['GuardrailPolicies'])).toContain('ReadOnlyAccess');
+  });
+
+  it('subscribes the Slack notifier and the SIEM queue, each with a redrive policy', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      FilterPolicy: { severityRank: [{ numeric: ['>=', 2] }] },
+      RedrivePolicy: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      RawMessageDelivery: true,
+      RedrivePolicy: Match.anyValue(),
+    });
+  });
+
+  it('imports an existing EDR queue instead of creating one', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: 'arn:aws:sqs:eu-west-1:123456789012:fdr',
+    });
+  });
+
+  it('synthesizes with no EDR feed and no e-mail at all', () => {
+    const minimal = synth({ edrFeed: { mode: 'none' } });
+    minimal.resourceCountIs('AWS::SNS::Subscription', 0);
+    minimal.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+    expect(Object.keys(resourcesOf(minimal, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
+  });
+});
+
+describe('configuration validation', () => {
+  it('fills defaults for an empty configuration', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      dedupWindowMinutes: 60,
+      minSeverity: 'low',
+      edrFeed: { mode: 'create' },
+      kinesis: { enabled: false },
+    });
+  });
+
+  it.each([
+    [{ logGroups: [{ name: '/x', source: 'syslog' }] }, 'logGroups.0.source'],
+    [{ alerts: { emails: [{ address: 'not-an-address' }] } }, 'alerts.emails.0.address'],
+    [{ dedupWindowMinutes: 0 }, 'dedupWindowMinutes'],
+    [{ logRetentionDays: 42 }, 'logRetentionDays'],
+    [{ edrFeed: { mode: 'import' } }, 'edrFeed.queueArn'],
+    [{ unknownKey: true }, '(root)'],
+  ])('rejects %j naming the field %s', (raw, field) => {
+    expect(() => parseConfig(raw)).toThrow(ConfigError);
+    expect(() => parseConfig(raw)).toThrow(field);
+  });
+});
