@@ -27,7 +27,10 @@ export function provenanceOf(input: RecordInput, format: FormatName, recordId?: 
  * Host identity from what the record says, completed from the envelope: the log stream is kept as a fallback
  * identity (the CloudWatch agent names streams after the instance id), and an instance-id stream fills instanceId.
  */
-export function hostOf(input: RecordInput, fromRecord: Partial<Record<keyof HostIdentity, string | undefined>>): HostIdentity {
+export function hostOf(
+  input: RecordInput,
+  fromRecord: Partial<Record<keyof HostIdentity, string | undefined>>,
+): HostIdentity {
   const host: { -readonly [K in keyof HostIdentity]?: string } = {};
   for (const [key, value] of Object.entries(fromRecord) as [keyof HostIdentity, string | undefined][]) {
     if (typeof value === 'string' && value.trim() !== '' && value !== '-') host[key] = value.trim();

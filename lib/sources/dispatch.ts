@@ -52,9 +52,7 @@ export class BatchParser {
       this.addError({
         code: 'unknown-format',
         format: 'unknown',
-        reason: this.options.format
-          ? `record is not ${this.options.format}`
-          : 'no parser recognised the record',
+        reason: this.options.format ? `record is not ${this.options.format}` : 'no parser recognised the record',
         position: record.position,
         excerpt: excerptOf(record.text),
       });

@@ -1,5 +1,10 @@
-export { type ParsedBatch, type ParseOptions, BatchParser, parseRecords } from './dispatch';
-export { type CloudWatchDecodeOptions, decodeCloudWatchEvent, type FormatHint, isCloudWatchPayload } from './envelopes/cloudwatch';
+export { BatchParser, type ParsedBatch, type ParseOptions, parseRecords } from './dispatch';
+export {
+  type CloudWatchDecodeOptions,
+  decodeCloudWatchEvent,
+  type FormatHint,
+  isCloudWatchPayload,
+} from './envelopes/cloudwatch';
 export { decodeObjectBody } from './envelopes/object';
 export type { EnvelopeResult } from './envelopes/result';
 export { decodeSqsBody, type ObjectRef, s3ObjectsInSqsBody } from './envelopes/sqs';

@@ -64,7 +64,11 @@ function fieldsOf(value: unknown): EventFields {
   const fields: Record<string, unknown> = {};
   if (!isRecord(value)) return fields;
   for (const [key, field] of Object.entries(value)) {
-    if (typeof field === 'string' || typeof field === 'boolean' || (typeof field === 'number' && Number.isFinite(field))) {
+    if (
+      typeof field === 'string' ||
+      typeof field === 'boolean' ||
+      (typeof field === 'number' && Number.isFinite(field))
+    ) {
       fields[key] = field;
     } else if (Array.isArray(field) && field.every((item) => typeof item === 'string')) {
       fields[key] = field;

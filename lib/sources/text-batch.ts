@@ -7,7 +7,10 @@ import { recordsFromText } from './envelopes/text';
  * record errors end up in the same batch counts.
  */
 export function parseText(text: string, options: { file?: string; format?: FormatName } = {}): ParsedBatch {
-  const envelope = recordsFromText(text, options.file ? { envelope: 'file', index: 0, file: options.file } : { envelope: 'stdin', index: 0 });
+  const envelope = recordsFromText(
+    text,
+    options.file ? { envelope: 'file', index: 0, file: options.file } : { envelope: 'stdin', index: 0 },
+  );
   if (!envelope.ok) {
     return {
       events: [],

@@ -42,7 +42,11 @@ export function decodeCloudWatchEvent(event: unknown, options: CloudWatchDecodeO
     }
     const gunzipped = boundedGunzip(Buffer.from(data, 'base64'), limits.maxDecompressedBytes);
     if (!gunzipped.ok) {
-      return envelopeError(gunzipped.code === 'too-large' ? 'envelope-too-large' : 'envelope-invalid', gunzipped.reason, origin);
+      return envelopeError(
+        gunzipped.code === 'too-large' ? 'envelope-too-large' : 'envelope-invalid',
+        gunzipped.reason,
+        origin,
+      );
     }
     try {
       payload = JSON.parse(gunzipped.bytes.toString('utf8'));

@@ -31,7 +31,9 @@ export function s3ObjectsInSqsBody(body: string): ObjectRef[] | undefined {
   const bridged = S3EventNotificationEventBridgeSchema.safeParse(unwrapped);
   if (bridged.success) {
     const { bucket, object } = bridged.data.detail;
-    return [{ bucket: bucket.name, key: object.key, ...(typeof object.size === 'number' ? { size: object.size } : {}) }];
+    return [
+      { bucket: bucket.name, key: object.key, ...(typeof object.size === 'number' ? { size: object.size } : {}) },
+    ];
   }
   return falconReplicatorObjects(unwrapped);
 }
@@ -41,7 +43,11 @@ export function decodeSqsBody(body: string, origin: RecordPosition, options: Tex
   if (body.trim() === '') return envelopeError('envelope-invalid', 'empty SQS message body', origin);
   const value = parseJson(body);
   const inner = value === undefined ? undefined : snsMessageOf(value);
-  return recordsFromText(typeof inner === 'string' ? inner : inner !== undefined ? JSON.stringify(inner) : body, origin, options);
+  return recordsFromText(
+    typeof inner === 'string' ? inner : inner !== undefined ? JSON.stringify(inner) : body,
+    origin,
+    options,
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -44,7 +44,49 @@ export function recordsFromText(text: string, origin: RecordPosition, options: T
       return decodeCloudWatchEvent(single, origin.file ? { file: origin.file } : {});
     }
   }
+  if (head.startsWith('<') && isMultiLineXmlEvent(head))
+    return recordsOfXmlEvents(body, origin, limits, options.context ?? {});
   return recordsOfLines(body.split('\n'), origin, limits, options.context ?? {}, true);
+}
+
+/** Pretty-printed Windows/Sysmon event XML (Event Viewer "Save as XML", wevtutil /f:RenderedXml | format). */
+function isMultiLineXmlEvent(head: string): boolean {
+  const end = head.indexOf('\n');
+  if (end === -1) return false;
+  const firstLine = head.slice(0, end);
+  return !firstLine.includes('</Event>') && /<Event[\s>]/.test(head.slice(0, 4096));
+}
+
+/** One record per `<Event …>…</Event>` element, each positioned at the line where it starts; newlines folded. */
+function recordsOfXmlEvents(
+  body: string,
+  origin: RecordPosition,
+  limits: SourceLimits,
+  context: SourceContext,
+): EnvelopeResult {
+  const records: RecordInput[] = [];
+  const errors: ParseError[] = [];
+  const start = /<Event[\s>]/g;
+  let match = start.exec(body);
+  let line = 1;
+  let counted = 0;
+  while (match) {
+    const end = body.indexOf('</Event>', match.index);
+    const stop = end === -1 ? body.length : end + '</Event>'.length;
+    for (let i = counted; i < match.index; i++) if (body.charCodeAt(i) === 10) line++;
+    counted = match.index;
+    const text = body.slice(match.index, stop).replace(/\r?\n\s*/g, '');
+    const position: RecordPosition = { ...origin, index: records.length + errors.length, line };
+    if (records.length + errors.length >= limits.maxRecords) {
+      errors.push(overflow(1, limits, position));
+      break;
+    }
+    if (text.length > limits.maxRecordBytes) errors.push(tooLarge(text, limits, position));
+    else records.push({ text, json: undefined, position, context });
+    start.lastIndex = stop;
+    match = start.exec(body);
+  }
+  return { ok: true, records, control: false, errors };
 }
 
 function firstLineIsJson(head: string): boolean {
@@ -78,7 +120,12 @@ function recordsOfArray(
       errors.push(tooLarge(text, limits, position));
       continue;
     }
-    const json = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : typeof value === 'string' ? jsonObjectOf(value) : undefined;
+    const json =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : typeof value === 'string'
+          ? jsonObjectOf(value)
+          : undefined;
     records.push({ text, json, position, context });
   }
   if (values.length > count) errors.push(overflow(values.length - count, limits, { ...origin, index: count }));

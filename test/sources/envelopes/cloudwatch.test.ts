@@ -35,7 +35,10 @@ describe('CloudWatch Logs subscription envelope', () => {
   });
 
   it('treats CONTROL_MESSAGE as a health check with no records', () => {
-    const payload = { ...subscriptionPayload(['CWL CONTROL MESSAGE: Checking health of destination']), messageType: 'CONTROL_MESSAGE' };
+    const payload = {
+      ...subscriptionPayload(['CWL CONTROL MESSAGE: Checking health of destination']),
+      messageType: 'CONTROL_MESSAGE',
+    };
     const result = decodeCloudWatchEvent(subscriptionEvent(payload));
     expect(result).toMatchObject({ ok: true, control: true, records: [] });
   });
@@ -53,7 +56,10 @@ describe('CloudWatch Logs subscription envelope', () => {
 
   it('refuses a decompression bomb with a typed error instead of expanding it', () => {
     const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20));
-    const result = decodeCloudWatchEvent({ awslogs: { data: bomb.toString('base64') } }, { limits: { maxDecompressedBytes: 1024 * 1024 } });
+    const result = decodeCloudWatchEvent(
+      { awslogs: { data: bomb.toString('base64') } },
+      { limits: { maxDecompressedBytes: 1024 * 1024 } },
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'envelope-too-large', format: 'unknown' } });
   });
 
@@ -62,7 +68,11 @@ describe('CloudWatch Logs subscription envelope', () => {
     ['base64 that is not gzip', { awslogs: { data: Buffer.from('plain').toString('base64') } }, 'envelope-invalid'],
     ['gzip that is not JSON', { awslogs: { data: gzipSync('nope').toString('base64') } }, 'envelope-invalid'],
     ['JSON that is not a payload', subscriptionEvent({ hello: 'world' }), 'envelope-invalid'],
-    ['an unknown messageType', subscriptionEvent({ ...subscriptionPayload(['x']), messageType: 'OTHER' }), 'envelope-invalid'],
+    [
+      'an unknown messageType',
+      subscriptionEvent({ ...subscriptionPayload(['x']), messageType: 'OTHER' }),
+      'envelope-invalid',
+    ],
   ])('rejects %s with a typed envelope error', (_name, event, code) => {
     const result = decodeCloudWatchEvent(event);
     expect(result).toMatchObject({ ok: false, error: { code } });
@@ -75,11 +85,18 @@ describe('CloudWatch Logs subscription envelope', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.records.map((record) => record.text)).toEqual(['good one', 'good two']);
-    expect(result.errors).toEqual([expect.objectContaining({ code: 'envelope-invalid', position: expect.objectContaining({ index: 1, eventId: 'bad' }) })]);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        code: 'envelope-invalid',
+        position: expect.objectContaining({ index: 1, eventId: 'bad' }),
+      }),
+    ]);
   });
 
   it('refuses a record over the size cap and keeps the rest', () => {
-    const result = decodeCloudWatchEvent(subscriptionPayload(['x'.repeat(2000), 'small']), { limits: { maxRecordBytes: 1000 } });
+    const result = decodeCloudWatchEvent(subscriptionPayload(['x'.repeat(2000), 'small']), {
+      limits: { maxRecordBytes: 1000 },
+    });
     expect(result.ok && result.records.map((record) => record.text)).toEqual(['small']);
     expect(result.ok && result.errors[0]).toMatchObject({ code: 'record-too-large', position: { index: 0 } });
   });
@@ -93,10 +110,16 @@ describe('CloudWatch Logs subscription envelope', () => {
 
   it('never throws on arbitrary input: the result is records or a typed error', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything(), fc.uint8Array().map((bytes) => ({ awslogs: { data: Buffer.from(bytes).toString('base64') } }))), (event) => {
-        const result = decodeCloudWatchEvent(event);
-        if (!result.ok) expect(typeof result.error.reason).toBe('string');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.uint8Array().map((bytes) => ({ awslogs: { data: Buffer.from(bytes).toString('base64') } })),
+        ),
+        (event) => {
+          const result = decodeCloudWatchEvent(event);
+          if (!result.ok) expect(typeof result.error.reason).toBe('string');
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -11,12 +11,24 @@ const s3Notification = {
       eventName: 'ObjectCreated:Put',
       userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
       requestParameters: { sourceIPAddress: '10.0.0.1' },
-      responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
+      responseElements: {
+        'x-amz-request-id': 'C3D13FE58DE4C810',
+        'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD',
+      },
       s3: {
         s3SchemaVersion: '1.0',
         configurationId: 'edr-feed',
-        bucket: { name: 'edr-replicator', ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: 'arn:aws:s3:::edr-replicator' },
-        object: { key: 'data/2026/11/27/part+00001.gz', size: 1024, eTag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5' },
+        bucket: {
+          name: 'edr-replicator',
+          ownerIdentity: { principalId: 'A3NL1KOZZKExample' },
+          arn: 'arn:aws:s3:::edr-replicator',
+        },
+        object: {
+          key: 'data/2026/11/27/part+00001.gz',
+          size: 1024,
+          eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+          sequencer: '0055AED6DCD90281E5',
+        },
       },
     },
   ],
@@ -47,7 +59,12 @@ describe('SQS message bodies', () => {
       detail: {
         version: '0',
         bucket: { name: 'edr-replicator' },
-        object: { key: 'x/y.json.gz', size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', sequencer: '00617F08299329D189' },
+        object: {
+          key: 'x/y.json.gz',
+          size: 5,
+          etag: 'b1946ac92492d2347c6235b4d2611184',
+          sequencer: '00617F08299329D189',
+        },
         'request-id': 'N4N7GDK58NMKJ12R',
         requester: '123456789012',
         reason: 'PutObject',
@@ -69,11 +86,16 @@ describe('SQS message bodies', () => {
         { path: 'data/5b3c/part-00001.gz', size: 200, checksum: 'y' },
       ],
     });
-    expect(s3ObjectsInSqsBody(body)?.map((ref) => ref.key)).toEqual(['data/5b3c/part-00000.gz', 'data/5b3c/part-00001.gz']);
+    expect(s3ObjectsInSqsBody(body)?.map((ref) => ref.key)).toEqual([
+      'data/5b3c/part-00000.gz',
+      'data/5b3c/part-00001.gz',
+    ]);
   });
 
   it('treats the s3:TestEvent as a notification with no objects', () => {
-    expect(s3ObjectsInSqsBody(JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' }))).toEqual([]);
+    expect(s3ObjectsInSqsBody(JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' }))).toEqual(
+      [],
+    );
   });
 
   it('says "not a notification" for inline events and garbage', () => {

@@ -11,7 +11,9 @@ describe('text documents (files, stdin, S3 objects)', () => {
     const result = recordsFromText('{"a":1}\r\n\n<Event/>\ntype=EXECVE msg=audit(1.0:2): argc=1 a0="ls"\n', file);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.records.map((record) => [record.position.line, record.position.index, record.json !== undefined])).toEqual([
+    expect(
+      result.records.map((record) => [record.position.line, record.position.index, record.json !== undefined]),
+    ).toEqual([
       [1, 0, true],
       [3, 1, false],
       [4, 2, false],
@@ -38,7 +40,9 @@ describe('text documents (files, stdin, S3 objects)', () => {
     const payload = subscriptionPayload(['one', 'two'], { logGroup: '/g' });
     for (const text of [JSON.stringify(payload, null, 2), JSON.stringify(subscriptionEvent(payload))]) {
       const result = recordsFromText(text, file);
-      expect(result.ok && result.records.map((record) => [record.text, record.position.logGroup, record.position.file])).toEqual([
+      expect(
+        result.ok && result.records.map((record) => [record.text, record.position.logGroup, record.position.file]),
+      ).toEqual([
         ['one', '/g', 'events.log'],
         ['two', '/g', 'events.log'],
       ]);
@@ -48,7 +52,10 @@ describe('text documents (files, stdin, S3 objects)', () => {
   it('refuses over-long lines with their line number and keeps the others', () => {
     const result = recordsFromText(`ok\n${'y'.repeat(50)}\nok again`, file, { limits: { maxRecordBytes: 10 } });
     expect(result.ok && result.records.map((record) => record.text)).toEqual(['ok', 'ok again']);
-    expect(result.ok && result.errors[0]).toMatchObject({ code: 'record-too-large', position: { line: 2, file: 'events.log' } });
+    expect(result.ok && result.errors[0]).toMatchObject({
+      code: 'record-too-large',
+      position: { line: 2, file: 'events.log' },
+    });
   });
 
   it('stops at the record limit and says how much was left unread', () => {
@@ -71,14 +78,19 @@ describe('text documents (files, stdin, S3 objects)', () => {
 
   it('refuses a gzip object that expands beyond the bound', () => {
     const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x41));
-    expect(decodeObjectBody(bomb, { envelope: 's3', index: 0 }, { limits: { maxDecompressedBytes: 1024 } })).toMatchObject({
+    expect(
+      decodeObjectBody(bomb, { envelope: 's3', index: 0 }, { limits: { maxDecompressedBytes: 1024 } }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'envelope-too-large' },
     });
   });
 
   it('replaces invalid UTF-8 instead of failing', () => {
-    const result = decodeObjectBody(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { envelope: 's3', index: 0 });
+    const result = decodeObjectBody(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), {
+      envelope: 's3',
+      index: 0,
+    });
     expect(result.ok && result.records[0]?.json).toEqual({ a: '\ufffd\ufffd' });
   });
 
@@ -91,5 +103,36 @@ describe('text documents (files, stdin, S3 objects)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('pretty-printed event XML documents', () => {
+  it('gives one record per <Event> element, positioned at its first line, with newlines folded', () => {
+    const text = [
+      '<Events>',
+      '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">',
+      '  <System><EventID>1</EventID></System>',
+      '</Event>',
+      '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">',
+      '  <System><EventID>4688</EventID></System>',
+      '</Event>',
+      '</Events>',
+    ].join('\n');
+    const result = recordsFromText(text, file);
+    expect(result.ok && result.records.map((record) => [record.position.line, record.text])).toEqual([
+      [
+        2,
+        '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>1</EventID></System></Event>',
+      ],
+      [
+        5,
+        '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>4688</EventID></System></Event>',
+      ],
+    ]);
+  });
+
+  it('keeps one-event-per-line XML files line-oriented', () => {
+    const result = recordsFromText('<Event><System/></Event>\n<Event><System/></Event>\n', file);
+    expect(result.ok && result.records.map((record) => record.position.line)).toEqual([1, 2]);
   });
 });

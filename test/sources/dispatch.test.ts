@@ -1,0 +1,136 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FormatName } from '../../lib/model';
+import { FORMATS } from '../../lib/model';
+import { BatchParser, PARSERS, parseRecords, parseText, type RecordInput } from '../../lib/sources';
+
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+/** Fixture file name prefix -> the format auto-detection must choose for it. */
+const EXPECTED: readonly [RegExp, FormatName][] = [
+  [/^ecs-winlogbeat-sysmon/, 'sysmon-windows'], // winlogbeat output is ECS too, but belongs to the Windows parsers
+  [/^cloudtrail-/, 'cloudtrail'],
+  [/^falco-/, 'falco'],
+  [/^k8s-/, 'k8s-audit'],
+  [/^crowdstrike-/, 'crowdstrike-fdr'],
+  [/^ecs-/, 'ecs'],
+  [/^mde-/, 'mde'],
+  [/^ocsf-/, 'ocsf'],
+  [/^sentinelone-/, 'sentinelone'],
+  [/^auditd-/, 'auditd'],
+  [/^sysmon-linux-/, 'sysmon-linux'],
+  [/^eslogger-/, 'eslogger'],
+  [/^powershell4104-/, 'powershell-4104'],
+  [/^security4688-/, 'windows-security-4688'],
+  [/^sysmon1-/, 'sysmon-windows'],
+  [/^sysmon3-/, 'sysmon-windows'],
+  [/^system7045-/, 'windows-system-7045'],
+];
+
+const fixtureFiles = ['containers', 'edr', 'linux', 'macos', 'windows'].flatMap((dir) =>
+  readdirSync(join(FIXTURES, dir))
+    .filter((name) => /\.(json|jsonl|log|xml)$/.test(name) && !/hostile/.test(name))
+    .map((name) => ({ dir, name, format: EXPECTED.find(([pattern]) => pattern.test(name))?.[1] })),
+);
+
+function input(text: string, index: number, context: RecordInput['context'] = {}): RecordInput {
+  let json: Record<string, unknown> | undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    json =
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { text, json, position: { envelope: 'inline', index }, context };
+}
+
+describe('format detection across every parser', () => {
+  it('registers exactly one parser per format', () => {
+    expect(PARSERS.map((factory) => factory.format).sort()).toEqual([...FORMATS].sort());
+  });
+
+  it.each(fixtureFiles)('routes $dir/$name to its own parser and nothing else', ({ dir, name, format }) => {
+    expect(format).toBeDefined();
+    const batch = parseText(readFileSync(join(FIXTURES, dir, name), 'utf8'), { file: name });
+    expect(batch.unknown).toBe(0);
+    expect(batch.errors.filter((error) => error.format !== format)).toEqual([]);
+    for (const event of batch.events) expect(event.provenance.format).toBe(format);
+  });
+});
+
+describe('the batch dispatcher', () => {
+  const sysmonXml = readFileSync(join(FIXTURES, 'windows', 'sysmon1-vboxmanage-headless.xml'), 'utf8').replace(
+    /\r?\n\s*/g,
+    '',
+  );
+
+  it('counts a record no parser recognises as unknown, with its position, and goes on', () => {
+    const batch = parseRecords([input('hello world', 0), input(sysmonXml, 1)]);
+    expect(batch.records).toBe(2);
+    expect(batch.unknown).toBe(1);
+    expect(batch.errors).toEqual([
+      expect.objectContaining({
+        code: 'unknown-format',
+        format: 'unknown',
+        position: { envelope: 'inline', index: 0 },
+      }),
+    ]);
+    expect(batch.eventsByFormat).toEqual({ 'sysmon-windows': 1 });
+  });
+
+  it('parses only the forced format when one is given', () => {
+    const forced = parseRecords([input(sysmonXml, 0)], { format: 'auditd' });
+    expect(forced.events).toEqual([]);
+    expect(forced.errors[0]).toMatchObject({ code: 'unknown-format', reason: 'record is not auditd' });
+    expect(parseRecords([input(sysmonXml, 0)], { format: 'sysmon-windows' }).events).toHaveLength(1);
+  });
+
+  it('tries the log-group hint first and falls back to detection when the hint does not fit', () => {
+    const hinted = parseRecords([input(sysmonXml, 0, { formatHint: 'k8s-audit' })]);
+    expect(hinted.eventsByFormat).toEqual({ 'sysmon-windows': 1 });
+  });
+
+  it('turns a parser that throws into a counted invalid-record error instead of failing the batch', () => {
+    const factory = PARSERS.find((candidate) => candidate.format === 'normalized');
+    const original = factory?.create;
+    if (!factory || !original) throw new Error('normalized parser missing');
+    const spy = jest.spyOn(factory, 'create').mockImplementation(() => ({
+      ...original(),
+      parse: () => {
+        throw new Error('boom');
+      },
+    }));
+    try {
+      const text = JSON.stringify({ category: 'process_creation', platform: 'linux', fields: {} });
+      const batch = parseRecords([input(text, 0), input(sysmonXml, 1)]);
+      expect(batch.errors).toEqual([
+        expect.objectContaining({ code: 'invalid-record', format: 'normalized', reason: 'parser failed: boom' }),
+      ]);
+      expect(batch.events).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('groups split PowerShell script blocks across records and flushes them at the end of the batch', () => {
+    const parts = [1, 2, 3].map((part) =>
+      readFileSync(join(FIXTURES, 'windows', `powershell4104-hyperv-part${part}of3.xml`), 'utf8').replace(
+        /\r?\n\s*/g,
+        '',
+      ),
+    );
+    const incremental = new BatchParser();
+    incremental.push(input(parts[0] ?? '', 0));
+    incremental.push(input(parts[2] ?? '', 1));
+    const partial = incremental.finish();
+    expect(partial.events).toHaveLength(1);
+    expect(partial.events[0]?.fields.Partial).toBe(true);
+    const whole = parseRecords(parts.map((text, index) => input(text, index)));
+    expect(whole.events).toHaveLength(1);
+    expect(whole.events[0]?.fields.Partial).toBeUndefined();
+    expect(whole.events[0]?.fields.ScriptBlockText).toContain('Start-VM');
+  });
+});
