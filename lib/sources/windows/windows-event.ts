@@ -95,8 +95,8 @@ export type EventResult =
 
 /**
  * The normalized event for this record; `fields` must be a fresh object (the source fields are added to it).
- * `preferredTimes` come before the record's own (Sysmon's UtcTime is the
- * process start itself). No time anywhere, not even the envelope's, is a missing-field failure.
+ * `preferredTimes` come before the record's own (Sysmon's UtcTime is the process start itself).
+ * No time anywhere, not even the envelope's, is a missing-field failure.
  */
 export function windowsEvent(
   input: RecordInput,
