@@ -1,0 +1,126 @@
+import { parseAllDocuments } from 'yaml';
+import { parseCorrelation } from './correlation-rule';
+import { compileDetection } from './detection-section';
+import { parseEscalations } from './escalation';
+import { routeOf } from './logsource';
+import { isMap, parseMetadata } from './metadata';
+import type { CompiledCorrelation, DocumentLoadResult, RuleLoadError, RuleLoadResult } from './types';
+
+/** Rule files bigger than this are refused before parsing (a rule is a few KB). */
+export const MAX_RULE_TEXT = 1_000_000;
+const MAX_DOCUMENTS = 500;
+
+function loadError(source: string, reason: string, doc?: Record<string, unknown>): { ok: false; error: RuleLoadError } {
+  const id = doc?.['id'];
+  const title = doc?.['title'];
+  return {
+    ok: false,
+    error: {
+      source,
+      reason,
+      ...(typeof id === 'string' ? { ruleId: id } : {}),
+      ...(typeof title === 'string' ? { title } : {}),
+    },
+  };
+}
+
+/** One parsed YAML document: a detection rule or a correlation rule. */
+export function compileDocument(doc: unknown, source: string): DocumentLoadResult {
+  if (!isMap(doc)) return loadError(source, 'a rule must be a YAML map');
+  const action = doc['action'];
+  if (action !== undefined) {
+    return loadError(source, `Sigma collection action '${String(action)}' (global/reset/repeat) is not supported`, doc);
+  }
+  const isCorrelation = doc['correlation'] !== undefined;
+  if (isCorrelation && doc['detection'] !== undefined) {
+    return loadError(source, 'a document cannot hold both detection and correlation', doc);
+  }
+  const meta = parseMetadata(isCorrelation && doc['level'] === undefined ? { ...doc, level: 'high' } : doc, source);
+  if (!meta.ok) return loadError(source, meta.reason, doc);
+  if (isCorrelation) {
+    const parsed = parseCorrelation(doc, meta.value);
+    return parsed.ok ? parsed : loadError(source, parsed.reason, doc);
+  }
+  if (doc['detection'] === undefined) return loadError(source, 'detection is required', doc);
+  if (doc['logsource'] === undefined) return loadError(source, 'logsource is required', doc);
+  const route = routeOf(doc['logsource']);
+  if (!route.ok) return loadError(source, route.reason, doc);
+  const detection = compileDetection(doc['detection']);
+  if (!detection.ok) return loadError(source, detection.reason, doc);
+  const escalations = parseEscalations(doc['escalate']);
+  if (!escalations.ok) return loadError(source, escalations.reason, doc);
+  const { metadata, name, fields, related, date, modified } = meta.value;
+  return {
+    ok: true,
+    rule: {
+      metadata,
+      logsource: route.logsource,
+      route: route.route,
+      evaluate: detection.evaluate,
+      anchors: detection.anchors,
+      escalations: escalations.value,
+      fields,
+      related,
+      ...(name !== undefined ? { name } : {}),
+      ...(date !== undefined ? { date } : {}),
+      ...(modified !== undefined ? { modified } : {}),
+    },
+  };
+}
+
+/**
+ * Every document of a rule file: rules, correlation rules (references resolved against rule names in the same
+ * file) and errors. Never throws: bad YAML and bad rules become RuleLoadErrors.
+ */
+export function compileRuleFile(yamlText: string, source: string): DocumentLoadResult[] {
+  if (typeof yamlText !== 'string') return [loadError(source, 'rule text must be a string')];
+  if (yamlText.length > MAX_RULE_TEXT) return [loadError(source, `rule file larger than ${MAX_RULE_TEXT} characters`)];
+  let results: DocumentLoadResult[];
+  try {
+    const documents = parseAllDocuments(yamlText, { uniqueKeys: true });
+    if (!Array.isArray(documents)) return [];
+    if (documents.length > MAX_DOCUMENTS) return [loadError(source, `more than ${MAX_DOCUMENTS} YAML documents`)];
+    results = [];
+    for (const document of documents) {
+      const problem = document.errors[0];
+      if (problem) {
+        results.push(loadError(source, `invalid YAML: ${problem.message.split('\n')[0]}`));
+        continue;
+      }
+      const value: unknown = document.toJS({ maxAliasCount: 100 });
+      if (value === null || value === undefined) continue; // empty document (e.g. trailing ---)
+      results.push(compileDocument(value, source));
+    }
+  } catch (cause) {
+    return [loadError(source, `invalid YAML: ${cause instanceof Error ? cause.message : String(cause)}`)];
+  }
+  const names = new Map<string, string>();
+  for (const result of results)
+    if (result.ok && 'rule' in result && result.rule.name) names.set(result.rule.name, result.rule.metadata.id);
+  return results.map((result) =>
+    result.ok && 'correlation' in result
+      ? { ok: true, correlation: resolveReferences(result.correlation, names) }
+      : result,
+  );
+}
+
+/** Replace rule names by ids where known; unknown references stay (they may be ids). */
+export function resolveReferences(
+  correlation: CompiledCorrelation,
+  idsByName: ReadonlyMap<string, string>,
+): CompiledCorrelation {
+  return { ...correlation, ruleIds: correlation.references.map((ref) => idsByName.get(ref) ?? ref) };
+}
+
+/**
+ * Detection rules of one YAML text (several documents allowed). Correlation documents are compiled and checked
+ * (their errors are reported) but returned only by compileRuleFile / loadRuleDirectory.
+ */
+export function compileRuleText(yamlText: string, source: string): RuleLoadResult[] {
+  const out: RuleLoadResult[] = [];
+  for (const result of compileRuleFile(yamlText, source)) {
+    if (!result.ok) out.push(result);
+    else if ('rule' in result) out.push({ ok: true, rule: result.rule });
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+import type { NormalizedEvent } from '../model';
+import { getField } from './field-resolution';
+
+/** A field value reduced to what matchers compare: strings, numbers, booleans (objects are JSON text). */
+export type Scalar = string | number | boolean;
+
+const NO_VALUES: readonly Scalar[] = [];
+const MAX_FLATTEN = 10_000;
+
+function flatten(value: unknown, out: Scalar[]): void {
+  if (out.length >= MAX_FLATTEN || value === undefined || value === null) return;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    out.push(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) flatten(item, out);
+  } else if (typeof value === 'object') {
+    out.push(safeJson(value));
+  } else if (typeof value === 'bigint') {
+    out.push(value.toString());
+  }
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Every scalar inside a value, as text, depth-first (objects by their values, not JSON, so backslashes stay single). */
+function collectText(value: unknown, out: string[], depth: number): void {
+  if (out.length >= MAX_FLATTEN || depth > 32 || value === undefined || value === null) return;
+  if (typeof value === 'string') out.push(value);
+  else if (typeof value === 'number' || typeof value === 'boolean') out.push(String(value));
+  else if (Array.isArray(value)) for (const item of value) collectText(item, out, depth + 1);
+  else if (typeof value === 'object') for (const item of Object.values(value)) collectText(item, out, depth + 1);
+}
+
+export function scalarText(value: Scalar): string {
+  return typeof value === 'string' ? value : String(value);
+}
+
+/**
+ * Per-event, per-match state: resolved field values and their lowercased text are computed once per field and
+ * shared by every rule that reads the field.
+ */
+export class MatchContext {
+  private readonly valueCache = new Map<string, readonly Scalar[]>();
+  private readonly textCache = new Map<string, readonly string[]>();
+  private readonly lowerCache = new Map<string, readonly string[]>();
+  private keywordText: string | undefined;
+
+  constructor(readonly event: NormalizedEvent) {}
+
+  /** Every scalar value of the field (arrays flattened); empty when the field is absent. */
+  values(field: string): readonly Scalar[] {
+    let cached = this.valueCache.get(field);
+    if (cached === undefined) {
+      const raw = getField(this.event, field);
+      if (raw === undefined || raw === null) {
+        cached = NO_VALUES;
+      } else {
+        const out: Scalar[] = [];
+        flatten(raw, out);
+        cached = out;
+      }
+      this.valueCache.set(field, cached);
+    }
+    return cached;
+  }
+
+  /** The field's values as text, case preserved. */
+  texts(field: string): readonly string[] {
+    let cached = this.textCache.get(field);
+    if (cached === undefined) {
+      cached = this.values(field).map(scalarText);
+      this.textCache.set(field, cached);
+    }
+    return cached;
+  }
+
+  /** The field's values as lowercased text. */
+  lower(field: string): readonly string[] {
+    let cached = this.lowerCache.get(field);
+    if (cached === undefined) {
+      cached = this.texts(field).map((text) => text.toLowerCase());
+      this.lowerCache.set(field, cached);
+    }
+    return cached;
+  }
+
+  /** Lowercased text of every field value and the raw record, for Sigma keyword searches. */
+  keywords(): string {
+    if (this.keywordText === undefined) {
+      const parts: string[] = [];
+      collectText(this.event.fields, parts, 0);
+      if (this.event.raw) collectText(this.event.raw, parts, 0);
+      this.keywordText = parts.join('\n').toLowerCase();
+    }
+    return this.keywordText;
+  }
+}

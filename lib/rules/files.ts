@@ -1,0 +1,106 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { compileRuleFile, resolveReferences } from './compile';
+import type { CompiledCorrelation, CompiledRule, RuleLoadError } from './types';
+
+const RULE_FILE = /\.ya?ml$/i;
+const SAMPLES_FILE = /\.samples\.ya?ml$/i;
+
+/** Rule files under dir, recursively, sorted; `*.samples.yml` (sample events next to rules) excluded. */
+export function listRuleFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (current: string, depth: number): void => {
+    if (depth > 20) return;
+    const entries = readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) walk(full, depth + 1);
+      else if (entry.isFile() && RULE_FILE.test(entry.name) && !SAMPLES_FILE.test(entry.name)) out.push(full);
+    }
+  };
+  walk(dir, 0);
+  return out;
+}
+
+export interface RuleDirectory {
+  rules: CompiledRule[];
+  correlations: CompiledCorrelation[];
+  errors: RuleLoadError[];
+}
+
+/**
+ * Load every rule file of a directory. Duplicate rule ids, and correlations that reference no loaded rule, are
+ * errors; the rest still loads.
+ */
+export function loadRuleDirectory(dir: string): RuleDirectory {
+  const rules: CompiledRule[] = [];
+  const correlations: CompiledCorrelation[] = [];
+  const errors: RuleLoadError[] = [];
+  let files: string[];
+  try {
+    files = listRuleFiles(dir);
+  } catch (cause) {
+    return { rules, correlations, errors: [{ source: dir, reason: `cannot read rule directory: ${String(cause)}` }] };
+  }
+  for (const file of files) {
+    const source = relative(process.cwd(), file) || file;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      errors.push({ source, reason: `cannot read rule file: ${String(cause)}` });
+      continue;
+    }
+    for (const result of compileRuleFile(text, source)) {
+      if (!result.ok) errors.push(result.error);
+      else if ('rule' in result) rules.push(result.rule);
+      else correlations.push(result.correlation);
+    }
+  }
+  return { rules: uniqueRules(rules, errors), correlations: resolveAll(correlations, rules, errors), errors };
+}
+
+function uniqueRules(rules: readonly CompiledRule[], errors: RuleLoadError[]): CompiledRule[] {
+  const seen = new Map<string, CompiledRule>();
+  for (const rule of rules) {
+    const first = seen.get(rule.metadata.id);
+    if (first) {
+      errors.push({
+        source: rule.metadata.source ?? '?',
+        ruleId: rule.metadata.id,
+        title: rule.metadata.title,
+        reason: `duplicate rule id (also in ${first.metadata.source ?? '?'})`,
+      });
+    } else {
+      seen.set(rule.metadata.id, rule);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** Resolve correlation references across files; a reference to nothing loaded is an error. */
+export function resolveAll(
+  correlations: readonly CompiledCorrelation[],
+  rules: readonly CompiledRule[],
+  errors: RuleLoadError[],
+): CompiledCorrelation[] {
+  const idsByName = new Map<string, string>();
+  for (const rule of rules) if (rule.name) idsByName.set(rule.name, rule.metadata.id);
+  const ids = new Set(rules.map((rule) => rule.metadata.id));
+  const out: CompiledCorrelation[] = [];
+  for (const correlation of correlations) {
+    const resolved = resolveReferences(correlation, idsByName);
+    const missing = resolved.ruleIds.filter((id) => !ids.has(id));
+    if (missing.length > 0) {
+      errors.push({
+        source: correlation.metadata.source ?? '?',
+        ruleId: correlation.metadata.id,
+        title: correlation.metadata.title,
+        reason: `correlation references unknown rules (chained correlations are not supported): ${missing.join(', ')}`,
+      });
+    } else {
+      out.push(resolved);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+import type { MatchContext } from './context';
+import type { Anchor } from './types';
+
+/** Values longer than this are not scanned; rules anchored on that field simply become candidates. */
+const MAX_SCAN = 1_000_000;
+
+/**
+ * Up to this many distinct literals per field are checked with includes() (native, about one ns per character);
+ * beyond it one trigram scan of the value (a JS loop, roughly twenty times slower per character) costs less.
+ */
+const INCLUDES_LIMIT = 24;
+const TABLE_BITS = 16;
+const TABLE_SIZE = 1 << TABLE_BITS;
+
+/**
+ * 16-bit hash of the trigram at `at`: a direct index into the per-field table, so the scan does one typed-array read
+ * per character and touches the anchor lists only on hits. Collisions are harmless: hits are verified with includes.
+ */
+function gramAt(text: string, at: number): number {
+  return (
+    (Math.imul(text.charCodeAt(at), 0x9e3779b1) ^
+      Math.imul(text.charCodeAt(at + 1), 0x85ebca6b) ^
+      Math.imul(text.charCodeAt(at + 2), 0xc2b2ae35)) >>>
+    (32 - TABLE_BITS)
+  );
+}
+
+interface IndexedAnchor {
+  readonly literal: string;
+  /** Where the indexed trigram sits in the literal: a hit at i is verified with startsWith(literal, i - offset). */
+  readonly offset: number;
+  readonly rules: readonly number[];
+}
+
+interface FieldIndex {
+  readonly field: string;
+  /** Every distinct literal with its rules; with few literals, native includes() beats a per-character scan. */
+  readonly literals: readonly { readonly literal: string; readonly rules: readonly number[] }[];
+  /** 1 where some anchor's trigram hashes to the slot. */
+  readonly present: Uint8Array;
+  readonly grams: readonly (readonly IndexedAnchor[] | undefined)[];
+  /** Every rule anchored on this field: candidates when the value is too long to scan. */
+  readonly allRules: readonly number[];
+}
+
+/**
+ * Literal prefilter over a bucket of rules: each anchored rule names literals of which at least one must occur in a
+ * field's lowercased value. Each literal is indexed by one of its trigrams (the rarest across the bucket), so an
+ * event's cost is one scan of its field values, not one check per rule: ten times the rules is not ten times the work.
+ */
+export class LiteralPrefilter {
+  private readonly fields: readonly FieldIndex[];
+  private readonly always: readonly number[];
+  private readonly stamp: Uint32Array;
+  private generation = 0;
+
+  constructor(anchorsByRule: readonly (readonly Anchor[] | null)[]) {
+    this.stamp = new Uint32Array(anchorsByRule.length);
+    const always: number[] = [];
+    const frequency = new Map<number, number>();
+    anchorsByRule.forEach((anchors) => {
+      for (const anchor of anchors ?? []) {
+        for (let i = 0; i + 3 <= anchor.literal.length; i++) {
+          const gram = gramAt(anchor.literal, i);
+          frequency.set(gram, (frequency.get(gram) ?? 0) + 1);
+        }
+      }
+    });
+    const byField = new Map<string, Map<number, Map<string, { offset: number; rules: number[] }>>>();
+    const allByField = new Map<string, Set<number>>();
+    anchorsByRule.forEach((anchors, rule) => {
+      if (anchors === null || anchors.length === 0) {
+        always.push(rule);
+        return;
+      }
+      for (const { field, literal } of anchors) {
+        let best = 0;
+        let bestCount = Number.POSITIVE_INFINITY;
+        for (let i = 0; i + 3 <= literal.length; i++) {
+          const count = frequency.get(gramAt(literal, i)) ?? 0;
+          if (count < bestCount) {
+            bestCount = count;
+            best = i;
+          }
+        }
+        const gram = gramAt(literal, best);
+        const grams = byField.get(field) ?? new Map<number, Map<string, { offset: number; rules: number[] }>>();
+        byField.set(field, grams);
+        const literals = grams.get(gram) ?? new Map<string, { offset: number; rules: number[] }>();
+        grams.set(gram, literals);
+        const entry = literals.get(literal) ?? { offset: best, rules: [] };
+        if (!entry.rules.includes(rule)) entry.rules.push(rule);
+        literals.set(literal, entry);
+        const all = allByField.get(field) ?? new Set<number>();
+        all.add(rule);
+        allByField.set(field, all);
+      }
+    });
+    this.always = always;
+    this.fields = [...byField].map(([field, grams]) => {
+      const present = new Uint8Array(TABLE_SIZE);
+      const table: (IndexedAnchor[] | undefined)[] = new Array(TABLE_SIZE);
+      for (const [gram, literals] of grams) {
+        present[gram] = 1;
+        table[gram] = [...literals].map(([literal, { offset, rules }]) => ({ literal, offset, rules }));
+      }
+      const literals = new Map<string, number[]>();
+      for (const byLiteral of grams.values()) {
+        for (const [literal, { rules }] of byLiteral)
+          literals.set(literal, [...(literals.get(literal) ?? []), ...rules]);
+      }
+      return {
+        field,
+        literals: [...literals].map(([literal, rules]) => ({ literal, rules })),
+        present,
+        grams: table,
+        allRules: [...(allByField.get(field) ?? [])],
+      };
+    });
+  }
+
+  /** Indexes (ascending) of the rules the event may match. */
+  candidates(ctx: MatchContext): number[] {
+    this.generation = (this.generation + 1) >>> 0;
+    if (this.generation === 0) {
+      this.stamp.fill(0);
+      this.generation = 1;
+    }
+    const mark = this.generation;
+    const out: number[] = [...this.always];
+    for (const rule of this.always) this.stamp[rule] = mark;
+    const add = (rules: readonly number[]): void => {
+      for (const rule of rules) {
+        if (this.stamp[rule] !== mark) {
+          this.stamp[rule] = mark;
+          out.push(rule);
+        }
+      }
+    };
+    for (const index of this.fields) {
+      for (const value of ctx.lower(index.field)) {
+        if (index.literals.length <= INCLUDES_LIMIT) {
+          for (const { literal, rules } of index.literals) if (value.includes(literal)) add(rules);
+        } else if (value.length > MAX_SCAN) {
+          add(index.allRules);
+        } else {
+          scan(value, index, add);
+        }
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+}
+
+/** One pass over the value with a rolling trigram hash; table hits are verified in place. */
+function scan(value: string, index: FieldIndex, add: (rules: readonly number[]) => void): void {
+  const { present, grams } = index;
+  let a = value.charCodeAt(0);
+  let b = value.charCodeAt(1);
+  for (let i = 2; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const gram = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b) ^ Math.imul(c, 0xc2b2ae35)) >>> (32 - TABLE_BITS);
+    a = b;
+    b = c;
+    if (present[gram] === 0) continue;
+    const anchors = grams[gram];
+    if (!anchors) continue;
+    for (const anchor of anchors) if (value.startsWith(anchor.literal, i - 2 - anchor.offset)) add(anchor.rules);
+  }
+}

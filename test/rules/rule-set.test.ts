@@ -1,0 +1,89 @@
+import fc from 'fast-check';
+import { type CompiledRule, RuleSet } from '../../lib/rules';
+import { MatchContext } from '../../lib/rules/context';
+import { compileOne, makeEvent, ruleYaml } from './helpers';
+
+const WORDS = ['vboxmanage', 'startvm', 'headless', 'qemu', 'vmrun', 'start', 'wsl', 'ab', 'x'];
+
+describe('RuleSet', () => {
+  it('offers an event only to rules whose logsource fits it', () => {
+    const proc = compileOne(ruleYaml({ s: { 'CommandLine|contains': 'startvm' }, condition: 's' }));
+    const script = compileOne(
+      ruleYaml(
+        { s: { 'ScriptBlockText|contains': 'startvm' }, condition: 's' },
+        { logsource: { category: 'ps_script' } },
+      ),
+    );
+    const set = RuleSet.from([proc, script]);
+    expect(set.size).toBe(2);
+    expect(set.rulesFor('process_creation')).toEqual([proc]);
+    const matched = set.match(
+      makeEvent({ category: 'ps_script', fields: { ScriptBlockText: 'startvm', CommandLine: 'startvm' } }),
+    );
+    expect(matched.map((d) => d.rule.id)).toEqual([script.metadata.id]);
+    expect(set.match(makeEvent({ category: 'alert', fields: { CommandLine: 'startvm' } }))).toEqual([]);
+  });
+
+  it('returns detections in rule order with the rule level as severity', () => {
+    const a = compileOne(ruleYaml({ s: { 'CommandLine|contains': 'vm' }, condition: 's' }, { level: 'low' }));
+    const b = compileOne(ruleYaml({ s: { 'CommandLine|contains': 'startvm' }, condition: 's' }, { level: 'high' }));
+    const matched = RuleSet.from([a, b]).match(makeEvent({ fields: { CommandLine: 'startvm' } }));
+    expect(matched.map((d) => [d.rule.id, d.severity])).toEqual([
+      [a.metadata.id, 'low'],
+      [b.metadata.id, 'high'],
+    ]);
+  });
+
+  it('finds the same detections with the literal prefilter as evaluating every rule directly', () => {
+    const valueArb = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }).map((w) => w.join(' '));
+    const itemArb = fc.record({
+      field: fc.constantFrom('CommandLine', 'Image', 'ParentImage'),
+      mod: fc.constantFrom('', '|contains', '|startswith', '|endswith', '|contains|all', '|re'),
+      values: fc.array(valueArb, { minLength: 1, maxLength: 2 }),
+    });
+    const ruleArb = fc.record({
+      sel: fc.array(itemArb, { minLength: 1, maxLength: 2 }),
+      other: itemArb,
+      condition: fc.constantFrom('sel', 'sel and not other', 'sel or other', '1 of them', 'all of them', 'not sel'),
+    });
+    const fieldsArb = fc.record(
+      { CommandLine: valueArb, Image: valueArb, ParentImage: valueArb },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(ruleArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fieldsArb, { maxLength: 8 }),
+        (specs, events) => {
+          const rules: CompiledRule[] = specs.map((spec) => {
+            const map = (items: typeof spec.sel) =>
+              Object.fromEntries(items.map((i) => [`${i.field}${i.mod}`, i.values]));
+            return compileOne(ruleYaml({ sel: map(spec.sel), other: map([spec.other]), condition: spec.condition }));
+          });
+          const set = RuleSet.from(rules);
+          for (const fields of events) {
+            const event = makeEvent({ fields });
+            const direct = rules
+              .filter((rule) => rule.evaluate(new MatchContext(event)))
+              .map((rule) => rule.metadata.id);
+            expect(set.match(event).map((d) => d.rule.id)).toEqual(direct);
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+
+  it('derives prefilter literals only where a literal is necessary', () => {
+    const anchored = compileOne(
+      ruleYaml({ s: { 'Image|endswith': '\\VBoxManage.exe', CommandLine: '*' }, condition: 's' }),
+    );
+    expect(anchored.anchors).toEqual([{ field: 'Image', literal: '\\vboxmanage.exe' }]);
+    const negated = compileOne(ruleYaml({ s: { 'Image|endswith': '\\VBoxManage.exe' }, condition: 'not s' }));
+    expect(negated.anchors).toBeNull();
+    const either = compileOne(
+      ruleYaml({ a: { 'Image|endswith': '\\qemu.exe' }, b: { 'CommandLine|re': 'x+' }, condition: 'a or b' }),
+    );
+    expect(either.anchors).toBeNull();
+  });
+});
