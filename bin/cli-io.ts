@@ -1,0 +1,48 @@
+/**
+ * Terminal I/O shared by the commands: typed CLI failures with their exit codes, and line output that respects
+ * back-pressure (a slow pipe must not make a large scan buffer everything in memory).
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+/** Exit codes of every command. */
+export const EXIT = {
+  ok: 0,
+  /** An internal error (a bug, or a failure the command could not attribute to its input). */
+  internal: 1,
+  /** Bad usage or unreadable input: the user can fix it. */
+  usage: 2,
+} as const;
+
+/** A failure the user can fix (bad flag value, unreadable file): printed without a stack, exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly exitCode = EXIT.usage;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Where a command writes: stdout for results, stderr for everything a human reads alongside. */
+export interface CliIo {
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable & { isTTY?: boolean };
+}
+
+export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+/** Write one line; wait for 'drain' when the stream's buffer is full. */
+export async function writeLine(stream: Writable, text: string): Promise<void> {
+  if (!stream.write(`${text}\n`)) await once(stream, 'drain');
+}
+
+export function errorLine(io: CliIo, text: string): void {
+  io.stderr.write(`${text}\n`);
+}
+
+/** The message of anything thrown, with its cause's when there is one. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}

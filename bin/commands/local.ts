@@ -1,0 +1,342 @@
+/**
+ * `vmsentry local [paths...]` (and `npm start`): the real pipeline with no AWS account. dynalite stands in for
+ * DynamoDB (data in .local/dynamodb, so allowlist entries and dedup state persist between runs), a local topic
+ * captures what SNS would deliver, and the real Lambda handlers (CloudWatch subscription, EDR feed) run on real
+ * event shapes built from the bundled samples or the user's files. The same events are then delivered a second
+ * time to show dedup.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Command } from 'commander';
+import { createCloudWatchHandler } from '../../lambdas/cloudwatch-subscription';
+import { createEdrFeedHandler } from '../../lambdas/edr-feed';
+import type { LoadedRules, LogSink, MetricSink } from '../../lambdas/runtime';
+import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
+import { entryToItem, validateEntry } from '../../lib/allowlist/item';
+import { parseConfig, type RuntimeConfig } from '../../lib/config';
+import { ALLOWLIST_TABLE, type RuleMetadata, STATE_TABLE } from '../../lib/model';
+import { correlationOnlyRuleIds, RuleSet } from '../../lib/rules';
+import { cellText, formatTable } from '../../lib/scan';
+import { type CliIo, describeError, EXIT, processIo, UsageError, writeLine } from '../cli-io';
+import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
+import { type DeliveredAlert, deliveredAlertOf, slackAsText } from '../local/render';
+import { fileDeliveries, type LambdaDelivery, readManifest, sampleDeliveries } from '../local/scenario';
+import { LocalSnsTopic } from '../local/sns';
+import { BUILTIN_RULES_DIR, describeLoadError, loadRuleSources } from '../rule-sources';
+
+export interface LocalOptions {
+  readonly fresh?: boolean;
+  readonly dataDir: string;
+  readonly show: number;
+  readonly replay: boolean;
+}
+
+const TABLES = { allowlist: 'vmsentry-local-allowlist', state: 'vmsentry-local-state' } as const;
+const TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:vmsentry-local-alerts';
+
+function parseCount(value: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0) throw new UsageError(`--show: '${value}' is not a whole number`);
+  return count;
+}
+
+export function register(program: Command): void {
+  program
+    .command('local')
+    .description('run the real pipeline locally (no AWS account): DynamoDB in-process, alerts printed as e-mail/Slack')
+    .argument('[paths...]', 'log files to deliver as CloudWatch Logs payloads (default: the bundled samples)')
+    .option('--fresh', 'wipe the local DynamoDB data first (allowlist and dedup state)')
+    .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', '.local/dynamodb')
+    .option('--show <n>', 'alerts printed in full as e-mail and Slack', parseCount, 3)
+    .option('--no-replay', 'do not deliver the same events a second time (the dedup demonstration)')
+    .action(async (paths: string[], options: LocalOptions) => {
+      process.exitCode = await runLocal(paths, options, processIo);
+    });
+}
+
+/** Sums every count the handlers emit (EMF metrics in Lambda). */
+class CountingMetrics implements MetricSink {
+  readonly totals = new Map<string, number>();
+  count(name: string, value: number): void {
+    this.totals.set(name, (this.totals.get(name) ?? 0) + value);
+  }
+  metadata(): void {}
+  flush(): void {}
+  get(name: string): number {
+    return this.totals.get(name) ?? 0;
+  }
+}
+
+/** Keeps what the summary needs from the handlers' structured logs; everything else is dropped. */
+class CapturingLogger implements LogSink {
+  readonly allowlisted: { ruleId: string; host: string; owner: string; reason: string }[] = [];
+  readonly errors: string[] = [];
+  debug(): void {}
+  info(message: string, extra?: Record<string, unknown>): void {
+    if (message === 'detection allowlisted' && extra) {
+      this.allowlisted.push({
+        ruleId: String(extra['ruleId']),
+        host: String(extra['host']),
+        owner: String(extra['owner']),
+        reason: String(extra['reason']),
+      });
+    }
+  }
+  warn(message: string, extra?: Record<string, unknown>): void {
+    if (message !== 'record not parsed' && message !== 'more records not parsed') this.error(message, extra);
+  }
+  error(message: string, extra?: Record<string, unknown>): void {
+    this.errors.push(extra ? `${message} ${cellText(JSON.stringify(extra), 300)}` : message);
+  }
+}
+
+function localConfig(rulesDir: string): RuntimeConfig {
+  const parsed = parseConfig({
+    ALLOWLIST_TABLE: TABLES.allowlist,
+    STATE_TABLE: TABLES.state,
+    ALERT_TOPIC_ARN: TOPIC_ARN,
+    RULES_DIR: rulesDir,
+    ALLOWLIST_CACHE_SECONDS: '60',
+  });
+  if (!parsed.ok) throw new Error(`local configuration is invalid: ${parsed.problems.join('; ')}`);
+  return parsed.config;
+}
+
+interface PassResult {
+  readonly published: DeliveredAlert[];
+  readonly undeliverable: string[];
+  readonly failures: string[];
+}
+
+export async function runLocal(paths: readonly string[], options: LocalOptions, io: CliIo): Promise<number> {
+  for (const file of paths) {
+    try {
+      if (!statSync(file).isFile()) throw new UsageError(`cannot read ${file}: not a file`);
+    } catch (cause) {
+      if (cause instanceof UsageError) throw cause;
+      throw new UsageError(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`);
+    }
+  }
+  const out = (text = ''): Promise<void> => writeLine(io.stdout, text);
+  const started = Date.now();
+
+  const loaded = loadRuleSources([BUILTIN_RULES_DIR]);
+  for (const error of loaded.errors) await out(`rule not loaded: ${describeLoadError(error)}`);
+  const rules: LoadedRules = {
+    ruleSet: RuleSet.from(loaded.rules),
+    correlations: loaded.correlations,
+    correlationOnly: correlationOnlyRuleIds(loaded.correlations),
+    errors: loaded.errors,
+  };
+  const metadata = new Map<string, RuleMetadata>(
+    [...loaded.rules, ...loaded.correlations].map((item) => [item.metadata.id, item.metadata]),
+  );
+
+  const dataDir = path.resolve(options.dataDir);
+  const dynamo = await startLocalDynamo({ dataDir, ...(options.fresh ? { fresh: true } : {}) });
+  try {
+    const allowlistTable = await dynamo.ensureTable(TABLES.allowlist, ALLOWLIST_TABLE);
+    const stateTable = await dynamo.ensureTable(TABLES.state, STATE_TABLE);
+    await out(`vmsentry local: ${loaded.rules.length} rules, ${loaded.correlations.length} correlations`);
+    await out(
+      `DynamoDB (dynalite, in-process) with data in ${options.dataDir}${options.fresh ? ' (wiped: --fresh)' : ''}: ` +
+        `${TABLES.allowlist} ${allowlistTable}, ${TABLES.state} ${stateTable}`,
+    );
+    await seedAllowlist(dynamo, out);
+
+    const deliveries = paths.length > 0 ? await fileDeliveries(paths) : await sampleDeliveries();
+    const records = deliveries.reduce((sum, delivery) => sum + delivery.records, 0);
+    await out(
+      `delivering ${records} records from ${paths.length > 0 ? `${paths.length} file(s)` : 'the bundled samples (samples/)'}: ` +
+        `${deliveries.filter((d) => d.kind === 'cloudwatch').length} CloudWatch Logs subscription event(s), ` +
+        `${deliveries.filter((d) => d.kind === 'sqs').length} EDR feed SQS event(s)`,
+    );
+
+    const config = localConfig(BUILTIN_RULES_DIR);
+    const topic = new LocalSnsTopic(TOPIC_ARN);
+    const metrics = new CountingMetrics();
+    const logger = new CapturingLogger();
+    const publisher = new SnsAlertPublisher(topic.client, TOPIC_ARN, { allowlistTable: TABLES.allowlist });
+    const deps = { config, doc: dynamo.doc, publisher, rules, logger, metrics };
+    const cloudwatch = createCloudWatchHandler(deps);
+    const edr = createEdrFeedHandler({
+      ...deps,
+      s3: new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    });
+
+    const deliverAll = async (): Promise<PassResult> => {
+      const before = topic.messages.length;
+      const failures: string[] = [];
+      for (const delivery of deliveries) {
+        try {
+          await deliver(delivery, cloudwatch, edr, failures);
+        } catch (error) {
+          failures.push(`${delivery.label}: ${describeError(error)}`);
+        }
+      }
+      const published: DeliveredAlert[] = [];
+      const undeliverable: string[] = [];
+      for (const message of topic.messages.slice(before)) {
+        const parsed = deliveredAlertOf(message);
+        if (parsed.ok) published.push(parsed.delivered);
+        else undeliverable.push(parsed.reason);
+      }
+      return { published, undeliverable, failures };
+    };
+
+    const first = await deliverAll();
+    const firstCounts = snapshot(metrics, dynamo, topic);
+    const firstAllowlisted = logger.allowlisted.length;
+
+    await out();
+    if (first.published.length === 0) {
+      await out(
+        'no new alerts: every detection was already alerted within its dedup window in an earlier run ' +
+          `(state in ${options.dataDir}; --fresh starts over)`,
+      );
+    }
+    for (const [index, delivered] of first.published.slice(0, options.show).entries()) {
+      await out(`━━━ alert ${index + 1} of ${first.published.length} ━━━ e-mail (SNS email body) ━━━`);
+      await out(delivered.email);
+      await out('━━━ Slack (Block Kit, as text) ━━━');
+      await out(slackAsText(delivered.slack));
+      await out();
+    }
+    if (first.published.length > options.show) {
+      await out(`(${first.published.length - options.show} more alert(s) not printed in full: --show N)`);
+      await out();
+    }
+
+    const suppressedHosts = [...new Set(logger.allowlisted.map((entry) => entry.host))];
+    for (const host of suppressedHosts) {
+      const entries = logger.allowlisted.filter((entry) => entry.host === host);
+      await out(
+        `allowlist: ${entries.length} detection(s) on host ${host} suppressed by the seeded entry ` +
+          `(owner ${entries[0]?.owner ?? '?'}: "${entries[0]?.reason ?? ''}")`,
+      );
+    }
+    await out();
+    await out(summaryTable(first.published, logger.allowlisted.slice(0, firstAllowlisted), metadata));
+    await out();
+    await out(
+      `records: ${firstCounts.records}  events: ${firstCounts.events}  parse errors: ${firstCounts.parseErrors}  ` +
+        `matches: ${firstCounts.matches}  suppressed: ${firstCounts.allowlisted}  deduplicated: ${firstCounts.deduplicated}  ` +
+        `alerts published: ${first.published.length}`,
+    );
+    await out(`DynamoDB calls: ${firstCounts.dynamoCalls}  SNS calls: ${firstCounts.snsCalls}`);
+
+    let failures = [...first.failures, ...first.undeliverable];
+    if (options.replay) {
+      const second = await deliverAll();
+      const total = snapshot(metrics, dynamo, topic);
+      failures = [...failures, ...second.failures, ...second.undeliverable];
+      await out();
+      await out(
+        `replay (the same ${records} records delivered again, as a Lambda retry or a duplicate delivery would): ` +
+          `${second.published.length} new alert(s), ${total.deduplicated - firstCounts.deduplicated} detection(s) deduplicated, ` +
+          `${total.allowlisted - firstCounts.allowlisted} suppressed; ` +
+          `DynamoDB calls: ${total.dynamoCalls - firstCounts.dynamoCalls}, SNS calls: ${total.snsCalls - firstCounts.snsCalls}`,
+      );
+    }
+    await out(
+      `run \`npm start\` again: dedup state persists in ${options.dataDir}, so known detections do not alert twice.`,
+    );
+    await out(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const failure of [...failures, ...logger.errors]) io.stderr.write(`problem: ${failure}\n`);
+    return failures.length > 0 ? EXIT.internal : EXIT.ok;
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+async function seedAllowlist(dynamo: LocalDynamo, out: (text?: string) => Promise<void>): Promise<void> {
+  const seed = readManifest().allowlist;
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const validated = validateEntry({
+    host: seed.host,
+    rule: seed.rule,
+    reason: seed.reason,
+    owner: seed.owner,
+    createdAt: nowSeconds,
+    expiresAt: nowSeconds + seed.expiresInDays * 86_400,
+  });
+  if (!validated.ok) throw new Error(`samples/manifest.json allowlist entry is invalid: ${validated.reason}`);
+  await dynamo.doc.send(new PutCommand({ TableName: TABLES.allowlist, Item: entryToItem(validated.entry) }));
+  await out(
+    `allowlist entry seeded: host ${validated.entry.host}, rule ${validated.entry.rule}, expires in ${seed.expiresInDays} days ` +
+      `("${validated.entry.reason}")`,
+  );
+}
+
+async function deliver(
+  delivery: LambdaDelivery,
+  cloudwatch: ReturnType<typeof createCloudWatchHandler>,
+  edr: ReturnType<typeof createEdrFeedHandler>,
+  failures: string[],
+): Promise<void> {
+  if (delivery.kind === 'cloudwatch') {
+    await cloudwatch(delivery.event);
+    return;
+  }
+  const response = await edr(delivery.event);
+  for (const failure of response.batchItemFailures)
+    failures.push(`${delivery.label}: SQS message ${failure.itemIdentifier} failed`);
+}
+
+function snapshot(metrics: CountingMetrics, dynamo: LocalDynamo, topic: LocalSnsTopic) {
+  return {
+    records: metrics.get('RecordsIn'),
+    events: metrics.get('Events'),
+    parseErrors: metrics.get('ParseErrors'),
+    matches: metrics.get('Matches'),
+    allowlisted: metrics.get('Allowlisted'),
+    deduplicated: metrics.get('Deduplicated'),
+    dynamoCalls: dynamo.calls(),
+    snsCalls: topic.calls(),
+  };
+}
+
+function summaryTable(
+  published: readonly DeliveredAlert[],
+  allowlisted: readonly { ruleId: string; host: string }[],
+  metadata: ReadonlyMap<string, RuleMetadata>,
+): string {
+  interface Row {
+    rule: string;
+    severity: string;
+    host: string;
+    alerts: number;
+    events: number;
+    suppressed: number;
+  }
+  const rows = new Map<string, Row>();
+  const rowFor = (ruleId: string, severity: string, host: string): Row => {
+    const key = `${ruleId}\u0000${severity}\u0000${host}`;
+    const row = rows.get(key) ?? {
+      rule: metadata.get(ruleId)?.title ?? ruleId,
+      severity,
+      host,
+      alerts: 0,
+      events: 0,
+      suppressed: 0,
+    };
+    rows.set(key, row);
+    return row;
+  };
+  for (const { alert } of published) {
+    const row = rowFor(alert.ruleId, alert.severity, alert.host);
+    row.alerts++;
+    row.events += alert.dedup.count;
+  }
+  for (const entry of allowlisted)
+    rowFor(entry.ruleId, metadata.get(entry.ruleId)?.severity ?? '?', `${entry.host} (allowlisted)`).suppressed++;
+  const sorted = [...rows.values()].sort((a, b) => a.host.localeCompare(b.host) || a.rule.localeCompare(b.rule));
+  if (sorted.length === 0) return 'no alerts and no suppressed detections';
+  return formatTable(
+    ['RULE', 'SEVERITY', 'HOST', 'ALERTS', 'EVENTS', 'SUPPRESSED'],
+    sorted.map((row) => [row.rule, row.severity, row.host, row.alerts, row.events, row.suppressed]),
+    { maxCellWidth: 70 },
+  );
+}

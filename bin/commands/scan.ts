@@ -1,0 +1,169 @@
+/**
+ * `vmsentry scan`: files or stdin through the parsers, the rule pack (plus --rules), correlation, and an allowlist
+ * file; one JSON alert per line on stdout (or a table), the summary on stderr. The logic is lib/scan; this is I/O.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseAllowlistFile } from '../../lib/allowlist/file';
+import {
+  type AllowlistEntry,
+  FORMATS,
+  type FormatName,
+  isFormatName,
+  isSeverity,
+  SEVERITIES,
+  type Severity,
+} from '../../lib/model';
+import { Correlator, correlationOnlyRuleIds, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
+import { formatAlertTable, formatSummary, Scanner, type ScanRecord } from '../../lib/scan';
+import { BatchParser } from '../../lib/sources';
+import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import { DocumentTooLargeError, type InputSource, readRecords } from '../input';
+import { byteProgress } from '../progress';
+import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
+
+export interface ScanCommandOptions {
+  readonly format?: FormatName;
+  readonly rules: string[];
+  readonly builtin: boolean;
+  readonly strict?: boolean;
+  readonly allowlist?: string;
+  readonly minSeverity: Severity;
+  readonly table?: boolean;
+}
+
+function parseFormat(value: string): FormatName {
+  if (!isFormatName(value)) throw new InvalidArgumentError(`unknown format; one of: ${FORMATS.join(', ')}`);
+  return value;
+}
+
+function parseSeverity(value: string): Severity {
+  const level = value.toLowerCase();
+  if (!isSeverity(level)) throw new InvalidArgumentError(`not a severity; one of: ${SEVERITIES.join(', ')}`);
+  return level;
+}
+
+export function register(program: Command): void {
+  program
+    .command('scan')
+    .description('detect T1564.006 activity in log files or stdin; prints one JSON alert per line')
+    .argument('<paths...>', 'files to scan, or - for stdin')
+    .addOption(
+      new Option('--format <name>', 'parse every record as this format (skip detection)').argParser(parseFormat),
+    )
+    .option('--rules <dir>', 'also run the Sigma rules in this directory (repeatable)', collect, [])
+    .option('--no-builtin', 'do not run the built-in rule pack (only --rules)')
+    .option('--strict', 'exit 2 when any rule cannot be loaded')
+    .option(
+      '--allowlist <file>',
+      'JSON-lines allowlist: entries that suppress alerts (host, rule, match, reason, owner, expiresAt)',
+    )
+    .addOption(
+      new Option('--min-severity <level>', `lowest severity printed (${SEVERITIES.join('|')})`)
+        .argParser(parseSeverity)
+        .default('low'),
+    )
+    .option('--table', 'print a table for humans instead of JSON lines')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the scan ran (with or without alerts), 2 usage error or unreadable input, 1 internal error.',
+    )
+    .action(async (paths: string[], options: ScanCommandOptions) => {
+      process.exitCode = await runScan(paths, options, processIo);
+    });
+}
+
+function sourcesOf(paths: readonly string[]): { sources: InputSource[]; totalBytes: number } {
+  let totalBytes = 0;
+  const sources: InputSource[] = [];
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+  for (const path of paths) {
+    if (path === '-') {
+      sources.push({ kind: 'stdin' });
+      continue;
+    }
+    let size: number;
+    try {
+      const stat = statSync(path);
+      if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: it is a directory`);
+      size = stat.size;
+    } catch (cause) {
+      if (cause instanceof UsageError) throw cause;
+      throw new UsageError(`cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`, {
+        cause,
+      });
+    }
+    totalBytes += size;
+    sources.push({ kind: 'file', path });
+  }
+  return { sources, totalBytes };
+}
+
+function readAllowlist(file: string, io: CliIo): AllowlistEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new UsageError(
+      `cannot read allowlist ${file}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+  const parsed = parseAllowlistFile(text);
+  for (const error of parsed.errors) errorLine(io, `allowlist ${file}:${error.line}: ${error.reason} (entry ignored)`);
+  return parsed.entries;
+}
+
+/** The scan itself; returns the exit code. Usage problems throw UsageError. */
+export async function runScan(paths: readonly string[], options: ScanCommandOptions, io: CliIo): Promise<number> {
+  const { sources, totalBytes } = sourcesOf(paths);
+  const loaded = loadRuleSources(ruleDirectories(options));
+  for (const error of loaded.errors) errorLine(io, `rule not loaded: ${describeLoadError(error)}`);
+  if (options.strict && loaded.errors.length > 0) {
+    errorLine(io, `--strict: ${loaded.errors.length} rule(s) could not be loaded`);
+    return EXIT.usage;
+  }
+  if (loaded.rules.length === 0) throw new UsageError('no rule could be loaded');
+  const allowlist = options.allowlist ? readAllowlist(options.allowlist, io) : [];
+
+  const scanner = new Scanner({
+    ruleSet: RuleSet.from(loaded.rules),
+    ...(loaded.correlations.length > 0
+      ? { correlator: new Correlator(loaded.correlations, new InMemoryCorrelationStore()) }
+      : {}),
+    correlationOnly: correlationOnlyRuleIds(loaded.correlations),
+    allowlist,
+    minSeverity: options.minSeverity,
+    nowMs: Date.now(),
+  });
+  const progress = byteProgress(totalBytes, io.stderr);
+  const tableRows: ScanRecord[] = [];
+  try {
+    for (const source of sources) {
+      for await (const chunk of readRecords(source, { onBytes: (bytes) => progress.advance(bytes) })) {
+        const parser = new BatchParser(options.format ? { format: options.format } : {});
+        parser.addErrors(chunk.errors);
+        for (const record of chunk.records) parser.push(record);
+        for (const record of await scanner.scan(parser.finish())) {
+          if (options.table) tableRows.push(record);
+          else await writeLine(io.stdout, JSON.stringify(record));
+        }
+      }
+    }
+  } catch (cause) {
+    const name = (cause as NodeJS.ErrnoException).code;
+    if (cause instanceof DocumentTooLargeError || name === 'ENOENT' || name === 'EACCES' || name === 'EISDIR') {
+      throw new UsageError(`cannot read input: ${describeError(cause)}`, { cause });
+    }
+    throw cause;
+  } finally {
+    progress.stop();
+  }
+  if (options.table) {
+    await writeLine(io.stdout, tableRows.length > 0 ? formatAlertTable(tableRows) : 'no alerts');
+  }
+  errorLine(io, formatSummary(scanner.summary()));
+  return EXIT.ok;
+}

@@ -1,0 +1,24 @@
+export { type ScanRecord, scanRecordOf } from './record';
+export { formatAlertTable, formatSummary } from './report';
+export { duplicateIds, type LintProblem, lintRuleDocument, lintRuleText } from './rule-lint';
+export {
+  parseRuleSamples,
+  type RuleSamples,
+  runCorrelationSamples,
+  runRuleSamples,
+  SAMPLE_EPOCH_MS,
+  SAMPLE_HOST,
+  type SampleResult,
+  type SamplesParse,
+  sampleEvent,
+} from './rule-samples';
+export {
+  emptySummary,
+  type RuleCount,
+  type ScanCorrelator,
+  type ScanMatcher,
+  Scanner,
+  type ScanOptions,
+  type ScanSummary,
+} from './scanner';
+export { cellText, formatTable, type TableOptions } from './table';

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type InputChunk, needsWholeDocument, readRecords } from '../../bin/input';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const full = path.join(dir, name);
+  writeFileSync(full, text);
+  return full;
+}
+
+async function chunksOf(full: string, chunkRecords = 5000): Promise<InputChunk[]> {
+  const out: InputChunk[] = [];
+  for await (const chunk of readRecords({ kind: 'file', path: full }, { chunkRecords })) out.push(chunk);
+  return out;
+}
+
+describe('needsWholeDocument', () => {
+  it('reads JSON arrays and pretty-printed objects whole', () => {
+    expect(needsWholeDocument('[{"a":1}', false)).toBe(true);
+    expect(needsWholeDocument('{\n  "a": 1\n', false)).toBe(true);
+  });
+
+  it('streams NDJSON, XML lines and plain log lines', () => {
+    expect(needsWholeDocument('{"a":1}\n{"a":2}\n', false)).toBe(false);
+    expect(needsWholeDocument('<Event>...</Event>\n', false)).toBe(false);
+    expect(needsWholeDocument('type=SYSCALL msg=audit(1:2): x', false)).toBe(false);
+  });
+
+  it('waits for more input while the first line is incomplete', () => {
+    expect(needsWholeDocument('{"a":', false)).toBeUndefined();
+    expect(needsWholeDocument('   ', false)).toBeUndefined();
+  });
+});
+
+describe('readRecords', () => {
+  it('hands lines on in chunks, keeping 1-based line numbers and skipping blank lines', async () => {
+    const full = file('lines.log', 'one\r\n\ntwo\nthree\nfour\nfive');
+    const chunks = await chunksOf(full, 2);
+    expect(chunks.map((c) => c.records.map((r) => r.text))).toEqual([['one', 'two'], ['three', 'four'], ['five']]);
+    expect(chunks.flatMap((c) => c.records.map((r) => r.position.line))).toEqual([1, 3, 4, 5, 6]);
+    expect(chunks[1]?.records[0]?.position).toMatchObject({ envelope: 'file', file: full, index: 2 });
+  });
+
+  it('parses JSON lines once, for the JSON parsers', async () => {
+    const [chunk] = await chunksOf(file('n.jsonl', '{"a":1}\nnot json\n'));
+    expect(chunk?.records.map((r) => r.json)).toEqual([{ a: 1 }, undefined]);
+  });
+
+  it('places the elements of a JSON array by index', async () => {
+    const [chunk] = await chunksOf(file('array.json', JSON.stringify([{ a: 1 }, { a: 2 }], null, 2)));
+    expect(chunk?.records.map((r) => [r.json, r.position.index, r.position.line])).toEqual([
+      [{ a: 1 }, 0, undefined],
+      [{ a: 2 }, 1, undefined],
+    ]);
+  });
+
+  it('unwraps saved CloudWatch subscription events, one per line', async () => {
+    const payload = {
+      messageType: 'DATA_MESSAGE',
+      owner: '123456789012',
+      logGroup: '/g',
+      logStream: 's',
+      subscriptionFilters: ['f'],
+      logEvents: [
+        { id: '1', timestamp: 1, message: 'first' },
+        { id: '2', timestamp: 2, message: 'second' },
+      ],
+    };
+    const event = { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
+    const [chunk] = await chunksOf(file('events.jsonl', `${JSON.stringify(event)}\n`));
+    expect(chunk?.records.map((r) => [r.text, r.position.logGroup, r.position.index])).toEqual([
+      ['first', '/g', 0],
+      ['second', '/g', 1],
+    ]);
+  });
+
+  it('reports an unreadable file as an error of the read, not as records', async () => {
+    await expect(chunksOf(path.join(dir, 'missing.log'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FIXTURES, runCli } from './run-cli';
+
+describe('vmsentry local', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'vmsentry-local-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs the real handlers on the bundled samples: alerts as e-mail and Slack, the allowlisted host, dedup on replay', async () => {
+    const { code, stdout, stderr } = await runCli(['local', '--fresh', '--data-dir', dataDir, '--show', '1'], {
+      timeoutMs: 55_000,
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('vmsentry-local-allowlist created, vmsentry-local-state created');
+    expect(stdout).toMatch(
+      /delivering \d+ records from the bundled samples \(samples\/\): 9 CloudWatch Logs subscription event\(s\), 1 EDR feed SQS event\(s\)/,
+    );
+    // One alert in full: the SNS e-mail body, then the Slack Block Kit message as text.
+    expect(stdout).toMatch(/━━━ alert 1 of \d+ ━━━ e-mail/);
+    expect(stdout).toContain('WHAT RAN');
+    expect(stdout).toMatch(/^== (HIGH|CRITICAL|MEDIUM): /m);
+    expect(stdout).toMatch(/allowlist: \d+ detection\(s\) on host hv-lab-01 suppressed by the seeded entry/);
+    expect(stdout).toMatch(/^RULE +SEVERITY +HOST +ALERTS +EVENTS +SUPPRESSED$/m);
+    expect(stdout).toMatch(/hv-lab-01 \(allowlisted\) +0 +0 +[1-9]/);
+    expect(stdout).toMatch(/Burst of VM Lifecycle Commands on One Host +critical +fin-ws042/);
+    expect(stdout).toMatch(/alerts published: [1-9]\d*/);
+    expect(stdout).toMatch(/DynamoDB calls: [1-9]\d* +SNS calls: [1-9]\d*/);
+    expect(stdout).toMatch(/replay .*: 0 new alert\(s\), [1-9]\d* detection\(s\) deduplicated/);
+  }, 60_000);
+
+  it('delivers user files as CloudWatch payloads, and remembers what it already alerted on between runs', async () => {
+    const { code, stdout } = await runCli(
+      ['local', '--data-dir', dataDir, '--no-replay', `${FIXTURES}/auditd-qemu.txt`],
+      {
+        timeoutMs: 55_000,
+      },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('vmsentry-local-allowlist existing, vmsentry-local-state existing');
+    expect(stdout).toContain(
+      'delivering 7 records from 1 file(s): 1 CloudWatch Logs subscription event(s), 0 EDR feed SQS event(s)',
+    );
+    // The same QEMU event was alerted on by the first run (samples/linux-auditd.txt): dedup state persisted.
+    expect(stdout).toContain('no new alerts');
+    expect(stdout).toMatch(/deduplicated: [1-9]/);
+    expect(stdout).not.toContain('replay');
+  }, 60_000);
+});
