@@ -85,7 +85,11 @@ export class VmsentryStack extends Stack {
       description: 'vmsentry: alert on every allowlist entry created, changed or deleted',
       memorySize: 256,
       timeout: Duration.seconds(30),
-      environment: { ALERT_TOPIC_ARN: alerts.topic.topicArn, LOGS_INSIGHTS_REGION: this.region },
+      environment: {
+        ALERT_TOPIC_ARN: alerts.topic.topicArn,
+        ALLOWLIST_TABLE_NAME: tables.allowlist.tableName,
+        LOGS_INSIGHTS_REGION: this.region,
+      },
       logRetention: retention,
       key,
     });

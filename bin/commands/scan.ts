@@ -141,16 +141,21 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
   const progress = byteProgress(totalBytes, io.stderr);
   const tableRows: ScanRecord[] = [];
   try {
+    const emit = async (records: readonly ScanRecord[]): Promise<void> => {
+      for (const record of records) {
+        if (options.table) tableRows.push(record);
+        else await writeLine(io.stdout, JSON.stringify(record));
+      }
+    };
     for (const source of sources) {
+      // One parser per input: groups (auditd events, split script blocks) survive chunk boundaries.
+      const parser = new BatchParser(options.format ? { format: options.format } : {});
       for await (const chunk of readRecords(source, { onBytes: (bytes) => progress.advance(bytes) })) {
-        const parser = new BatchParser(options.format ? { format: options.format } : {});
         parser.addErrors(chunk.errors);
         for (const record of chunk.records) parser.push(record);
-        for (const record of await scanner.scan(parser.finish())) {
-          if (options.table) tableRows.push(record);
-          else await writeLine(io.stdout, JSON.stringify(record));
-        }
+        await emit(await scanner.scan(parser.drain()));
       }
+      await emit(await scanner.scan(parser.finish()));
     }
   } catch (cause) {
     const name = (cause as NodeJS.ErrnoException).code;

@@ -5,7 +5,8 @@ import type { Severity } from './severity';
 /** How the allowlist decision was made for an alert. */
 export type AllowlistStatus =
   | 'checked' // entries were read and none matched
-  | 'unfiltered'; // the allowlist could not be read: fail closed, the alert goes out marked
+  | 'unfiltered' // the allowlist could not be read: fail closed, the alert goes out marked
+  | 'bypassed'; // never subject to the allowlist (allowlist audit alerts: an entry must not hide the audit of entries)
 
 /** The alert as published (SNS default/JSON body) and printed by `vmsentry scan`. */
 export interface Alert {

@@ -68,32 +68,52 @@ export function compileDocument(doc: unknown, source: string): DocumentLoadResul
   };
 }
 
+/** One YAML document of a rule file as plain data, or why it could not be read. */
+export type ParsedDocument = { ok: true; value: unknown } | { ok: false; reason: string };
+
 /**
- * Every document of a rule file: rules, correlation rules (references resolved against rule names in the same
- * file) and errors. Never throws: bad YAML and bad rules become RuleLoadErrors.
+ * The documents of a rule file as plain data (empty documents left out). A file-level problem (too large, too many
+ * documents, unreadable YAML) is one failed document. Never throws.
  */
-export function compileRuleFile(yamlText: string, source: string): DocumentLoadResult[] {
-  if (typeof yamlText !== 'string') return [loadError(source, 'rule text must be a string')];
-  if (yamlText.length > MAX_RULE_TEXT) return [loadError(source, `rule file larger than ${MAX_RULE_TEXT} characters`)];
-  let results: DocumentLoadResult[];
+export function parseRuleDocuments(yamlText: string): ParsedDocument[] {
+  if (typeof yamlText !== 'string') return [{ ok: false, reason: 'rule text must be a string' }];
+  if (yamlText.length > MAX_RULE_TEXT)
+    return [{ ok: false, reason: `rule file larger than ${MAX_RULE_TEXT} characters` }];
   try {
     const documents = parseAllDocuments(yamlText, { uniqueKeys: true });
     if (!Array.isArray(documents)) return [];
-    if (documents.length > MAX_DOCUMENTS) return [loadError(source, `more than ${MAX_DOCUMENTS} YAML documents`)];
-    results = [];
+    if (documents.length > MAX_DOCUMENTS) return [{ ok: false, reason: `more than ${MAX_DOCUMENTS} YAML documents` }];
+    const out: ParsedDocument[] = [];
     for (const document of documents) {
       const problem = document.errors[0];
       if (problem) {
-        results.push(loadError(source, `invalid YAML: ${problem.message.split('\n')[0]}`));
+        out.push({ ok: false, reason: `invalid YAML: ${problem.message.split('\n')[0]}` });
         continue;
       }
       const value: unknown = document.toJS({ maxAliasCount: 100 });
       if (value === null || value === undefined) continue; // empty document (e.g. trailing ---)
-      results.push(compileDocument(value, source));
+      out.push({ ok: true, value });
     }
+    return out;
   } catch (cause) {
-    return [loadError(source, `invalid YAML: ${cause instanceof Error ? cause.message : String(cause)}`)];
+    return [{ ok: false, reason: `invalid YAML: ${cause instanceof Error ? cause.message : String(cause)}` }];
   }
+}
+
+/**
+ * Compile the parsed documents of one rule file: rules, correlation rules (references resolved against rule names in
+ * the same file) and errors.
+ */
+export function compileParsedDocuments(documents: readonly ParsedDocument[], source: string): DocumentLoadResult[] {
+  const results = documents.map((document) => {
+    if (!document.ok) return loadError(source, document.reason);
+    try {
+      return compileDocument(document.value, source);
+    } catch (cause) {
+      // compileDocument is total over YAML data; hand-edited compiled JSON must not fail the whole directory.
+      return loadError(source, `cannot compile rule: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+  });
   const names = new Map<string, string>();
   for (const result of results)
     if (result.ok && 'rule' in result && result.rule.name) names.set(result.rule.name, result.rule.metadata.id);
@@ -102,6 +122,14 @@ export function compileRuleFile(yamlText: string, source: string): DocumentLoadR
       ? { ok: true, correlation: resolveReferences(result.correlation, names) }
       : result,
   );
+}
+
+/**
+ * Every document of a rule file: rules, correlation rules (references resolved against rule names in the same
+ * file) and errors. Never throws: bad YAML and bad rules become RuleLoadErrors.
+ */
+export function compileRuleFile(yamlText: string, source: string): DocumentLoadResult[] {
+  return compileParsedDocuments(parseRuleDocuments(yamlText), source);
 }
 
 /** Replace rule names by ids where known; unknown references stay (they may be ids). */

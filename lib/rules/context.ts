@@ -50,6 +50,7 @@ export class MatchContext {
   private readonly textCache = new Map<string, readonly string[]>();
   private readonly lowerCache = new Map<string, readonly string[]>();
   private keywordText: string | undefined;
+  private readonly shared = new Map<string, boolean>();
 
   constructor(readonly event: NormalizedEvent) {}
 
@@ -88,6 +89,19 @@ export class MatchContext {
       this.lowerCache.set(field, cached);
     }
     return cached;
+  }
+
+  /**
+   * The result of a costly test that several rules may share (the same regex on the same field), computed once per
+   * event. `key` must identify the test exactly.
+   */
+  once(key: string, test: (ctx: MatchContext) => boolean): boolean {
+    let result = this.shared.get(key);
+    if (result === undefined) {
+      result = test(this);
+      this.shared.set(key, result);
+    }
+    return result;
   }
 
   /** Lowercased text of every field value and the raw record, for Sigma keyword searches. */

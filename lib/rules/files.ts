@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compileRuleFile, resolveReferences } from './compile';
+import { compileParsedDocuments, parseRuleDocuments, resolveReferences } from './compile';
+import { COMPILED_PACK_FILE, type RuleFileText, readCompiledPack, relativeRulePath } from './compiled-pack';
 import type { CompiledCorrelation, CompiledRule, RuleLoadError } from './types';
 
 const RULE_FILE = /\.ya?ml$/i;
@@ -26,38 +27,68 @@ export interface RuleDirectory {
   rules: CompiledRule[];
   correlations: CompiledCorrelation[];
   errors: RuleLoadError[];
+  /** Problems that changed nothing loaded, e.g. a stale or corrupt rules.compiled.json that was ignored. */
+  warnings?: RuleLoadError[];
+}
+
+interface RuleFile extends RuleFileText {
+  readonly source: string;
+  readonly mtimeMs: number;
 }
 
 /**
  * Load every rule file of a directory. Duplicate rule ids, and correlations that reference no loaded rule, are
- * errors; the rest still loads.
+ * errors; the rest still loads. A fresh `rules.compiled.json` (see scripts/compile-rules.ts) replaces YAML parsing;
+ * one that is older than a rule file, corrupt or not for exactly these files is ignored with a warning.
  */
 export function loadRuleDirectory(dir: string): RuleDirectory {
   const rules: CompiledRule[] = [];
   const correlations: CompiledCorrelation[] = [];
   const errors: RuleLoadError[] = [];
-  let files: string[];
+  const warnings: RuleLoadError[] = [];
+  let paths: string[];
   try {
-    files = listRuleFiles(dir);
+    paths = listRuleFiles(dir);
   } catch (cause) {
-    return { rules, correlations, errors: [{ source: dir, reason: `cannot read rule directory: ${String(cause)}` }] };
+    return {
+      rules,
+      correlations,
+      errors: [{ source: dir, reason: `cannot read rule directory: ${String(cause)}` }],
+      warnings,
+    };
   }
-  for (const file of files) {
+  const files: RuleFile[] = [];
+  for (const file of paths) {
     const source = relative(process.cwd(), file) || file;
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      const mtimeMs = statSync(file).mtimeMs;
+      files.push({ path: relativeRulePath(dir, file), source, mtimeMs, text: readFileSync(file, 'utf8') });
     } catch (cause) {
       errors.push({ source, reason: `cannot read rule file: ${String(cause)}` });
-      continue;
     }
-    for (const result of compileRuleFile(text, source)) {
+  }
+  const compiled = readCompiledPack(dir, files);
+  if (compiled !== 'absent' && !compiled.ok) {
+    warnings.push({
+      source: relative(process.cwd(), join(dir, COMPILED_PACK_FILE)) || COMPILED_PACK_FILE,
+      reason: `precompiled rules ignored, YAML parsed instead: ${compiled.reason}`,
+    });
+  }
+  const precompiled = compiled !== 'absent' && compiled.ok ? compiled.documents : undefined;
+  for (const file of files) {
+    const documents = precompiled?.get(file.path) ?? parseRuleDocuments(file.text);
+    for (const result of compileParsedDocuments(documents, file.source)) {
       if (!result.ok) errors.push(result.error);
       else if ('rule' in result) rules.push(result.rule);
       else correlations.push(result.correlation);
     }
   }
-  return { rules: uniqueRules(rules, errors), correlations: resolveAll(correlations, rules, errors), errors };
+  return {
+    rules: uniqueRules(rules, errors),
+    correlations: resolveAll(correlations, rules, errors),
+    errors,
+    warnings,
+  };
 }
 
 function uniqueRules(rules: readonly CompiledRule[], errors: RuleLoadError[]): CompiledRule[] {

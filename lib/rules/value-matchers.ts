@@ -2,6 +2,7 @@ import { allOf, anchorOf, anyOf } from './anchors';
 import { cidrContains, parseCidr, parseIp } from './cidr';
 import type { MatchContext } from './context';
 import { base64Of, base64OffsetVariants, MAX_WINDASH_VARIANTS, type TextEncoding, windashVariants } from './encodings';
+import { regexAnchors } from './regex-anchors';
 import { checkRegex } from './regex-safety';
 import {
   compileTokens,
@@ -169,7 +170,10 @@ function compileRegex(values: readonly Scalar[], field: string, mods: ReadonlySe
     const checked = checkRegex(value, flags);
     if (!checked.ok) return fail(`${checked.reason}: ${value}`);
     const regex = new RegExp(checked.source, checked.flags);
-    items.push({ evaluate: anyText(field, true, [(text) => regex.test(text)]), anchors: null });
+    const test = anyText(field, true, [(text) => regex.test(text)]);
+    // Rules often repeat a regex (variants, escalations): over a large script block it runs once per event.
+    const key = `re\u0000${field}\u0000${checked.flags}\u0000${checked.source}`;
+    items.push({ evaluate: (ctx) => ctx.once(key, test), anchors: regexAnchors(field, checked.source) });
   }
   return combine(items, mods.has('all'));
 }

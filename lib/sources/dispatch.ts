@@ -34,10 +34,10 @@ export function parseRecords(records: readonly RecordInput[], options: ParseOpti
 /** Incremental form of parseRecords, for streams (stdin, large files): push records, then finish once. */
 export class BatchParser {
   private readonly parsers = new Map<FormatName, RecordParser>();
-  private readonly events: NormalizedEvent[] = [];
-  private readonly errors: ParseError[] = [];
-  private readonly eventsByFormat: Partial<Record<FormatName, number>> = {};
-  private readonly errorsByFormat: Partial<Record<FormatName | 'unknown', number>> = {};
+  private events: NormalizedEvent[] = [];
+  private errors: ParseError[] = [];
+  private eventsByFormat: Partial<Record<FormatName, number>> = {};
+  private errorsByFormat: Partial<Record<FormatName | 'unknown', number>> = {};
   private records = 0;
   private unknown = 0;
   private lastMatched: RecordParser | undefined;
@@ -66,6 +66,29 @@ export class BatchParser {
     for (const error of errors) this.addError(error);
   }
 
+  /**
+   * Hand over what was parsed since the last drain and start counting afresh, keeping the parsers and what they still
+   * group (an auditd event or a PowerShell script block straddling two chunks of a stream stays whole).
+   */
+  drain(): ParsedBatch {
+    const batch: ParsedBatch = {
+      events: this.events,
+      errors: this.errors,
+      records: this.records,
+      eventsByFormat: this.eventsByFormat,
+      errorsByFormat: this.errorsByFormat,
+      unknown: this.unknown,
+    };
+    this.events = [];
+    this.errors = [];
+    this.eventsByFormat = {};
+    this.errorsByFormat = {};
+    this.records = 0;
+    this.unknown = 0;
+    return batch;
+  }
+
+  /** End of input: flush what parsers still group, then drain. */
   finish(): ParsedBatch {
     for (const parser of this.parsers.values()) {
       if (!parser.flush) continue;
@@ -83,14 +106,7 @@ export class BatchParser {
       }
       for (const outcome of outcomes) this.record(parser, outcome);
     }
-    return {
-      events: this.events,
-      errors: this.errors,
-      records: this.records,
-      eventsByFormat: this.eventsByFormat,
-      errorsByFormat: this.errorsByFormat,
-      unknown: this.unknown,
-    };
+    return this.drain();
   }
 
   private detect(record: RecordInput): RecordParser | undefined {

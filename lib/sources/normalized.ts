@@ -1,5 +1,6 @@
 import type { EventCategory, EventFields, NormalizedEvent, Platform } from '../model';
 import { failure, hostOf, isRecord, provenanceOf, str, timeOf } from './common';
+import { setOwn } from './linux/own-record';
 import type { ParserFactory, RecordInput } from './parser';
 import { ok } from './parser';
 
@@ -69,9 +70,10 @@ function fieldsOf(value: unknown): EventFields {
       typeof field === 'boolean' ||
       (typeof field === 'number' && Number.isFinite(field))
     ) {
-      fields[key] = field;
+      setOwn(fields, key, field);
     } else if (Array.isArray(field) && field.every((item) => typeof item === 'string')) {
-      fields[key] = field;
+      // setOwn: a "__proto__" key holding a list must stay a field, not become the object's prototype.
+      setOwn(fields, key, field);
     }
   }
   return fields as EventFields;

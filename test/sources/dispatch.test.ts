@@ -134,3 +134,28 @@ describe('the batch dispatcher', () => {
     expect(whole.events[0]?.fields.ScriptBlockText).toContain('Start-VM');
   });
 });
+
+describe('streaming with drain()', () => {
+  it('keeps a split script block whole across drains and hands each chunk its own counts', () => {
+    const parts = [1, 2, 3].map((part) =>
+      readFileSync(join(FIXTURES, 'windows', `powershell4104-hyperv-part${part}of3.xml`), 'utf8').replace(
+        /\r?\n\s*/g,
+        '',
+      ),
+    );
+    const parser = new BatchParser();
+    parser.push(input(parts[0] ?? '', 0));
+    parser.push(input('not a record', 1));
+    const first = parser.drain();
+    expect(first).toMatchObject({ records: 2, unknown: 1, events: [] });
+    parser.push(input(parts[1] ?? '', 2));
+    parser.push(input(parts[2] ?? '', 3));
+    const second = parser.drain();
+    const last = parser.finish();
+    const events = [...second.events, ...last.events];
+    expect(second.records).toBe(2);
+    expect(second.errors).toEqual([]);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.fields.Partial).toBeUndefined();
+  });
+});

@@ -1,0 +1,326 @@
+/**
+ * Shared composition for the ingest functions: telemetry (Powertools Logger + EMF Metrics), the rule set compiled once
+ * per cold start, the DynamoDB-backed ports and one `ingest` call that runs the pipeline and reports what it did.
+ * No business logic lives here: that is lib/pipeline.ts.
+ */
+import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbAllowlistStore } from '../lib/adapters/dynamodb-allowlist-store';
+import { DynamoDbCorrelationStore } from '../lib/adapters/dynamodb-correlation-store';
+import { DynamoDbDedupStore } from '../lib/adapters/dynamodb-dedup-store';
+import type { AlertPublisher } from '../lib/alerts/publisher';
+import { type AllowlistStore, CachedAllowlistStore } from '../lib/allowlist/store';
+import type { RuntimeConfig } from '../lib/config';
+import { describePosition, type FormatName, type ParseError } from '../lib/model';
+import {
+  AlertsNotPublishedError,
+  ClaimsPendingError,
+  DedupStageError,
+  type PipelineCounts,
+  type PipelineOutcome,
+  runPipeline,
+} from '../lib/pipeline';
+import {
+  type CompiledCorrelation,
+  Correlator,
+  correlationOnlyRuleIds,
+  loadRuleDirectory,
+  type RuleLoadError,
+  RuleSet,
+} from '../lib/rules';
+import type { ParsedBatch } from '../lib/sources';
+
+export const METRICS_NAMESPACE = 'vmsentry';
+/**
+ * The `service` dimension of every pipeline metric. One value for all functions, so the stack's dashboard and alarms
+ * (cdk/constructs/operations.ts) see the pipeline as a whole; logs keep each function's own service name.
+ */
+export const METRICS_SERVICE = 'vmsentry';
+
+/** The part of a logger the runtime uses (Powertools Logger fits). */
+export interface LogSink {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Counters out; EMF in Lambda, an array in tests. */
+export interface MetricSink {
+  count(name: string, value: number, dimensions?: Readonly<Record<string, string>>): void;
+  metadata(key: string, value: string): void;
+  flush(): void;
+}
+
+/** Structured JSON logs (Powertools); extra keys are merged into the log line. */
+export function powertoolsLogger(serviceName: string): LogSink {
+  const logger = new Logger({ serviceName });
+  return {
+    debug: (message, extra) => (extra ? logger.debug(message, extra) : logger.debug(message)),
+    info: (message, extra) => (extra ? logger.info(message, extra) : logger.info(message)),
+    warn: (message, extra) => (extra ? logger.warn(message, extra) : logger.warn(message)),
+    error: (message, extra) => (extra ? logger.error(message, extra) : logger.error(message)),
+  };
+}
+
+/**
+ * EMF metrics in namespace 'vmsentry', dimension service=vmsentry. Dimensioned counts go out as single metrics
+ * (bounded: one per format); the function name rides along as metadata.
+ */
+export function powertoolsMetrics(functionName: string): MetricSink {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+  metrics.addMetadata('function', functionName);
+  return {
+    count(name, value, dimensions) {
+      if (dimensions && Object.keys(dimensions).length > 0) {
+        const single = metrics.singleMetric();
+        for (const [key, dimension] of Object.entries(dimensions)) single.addDimension(key, dimension);
+        single.addMetric(name, MetricUnit.Count, value);
+      } else {
+        metrics.addMetric(name, MetricUnit.Count, value);
+      }
+    },
+    metadata(key, value) {
+      metrics.addMetadata(key, value);
+    },
+    flush() {
+      metrics.publishStoredMetrics();
+    },
+  };
+}
+
+export interface LoadedRules {
+  readonly ruleSet: RuleSet;
+  readonly correlations: readonly CompiledCorrelation[];
+  readonly correlationOnly: ReadonlySet<string>;
+  readonly errors: readonly RuleLoadError[];
+}
+
+/** No rule could be loaded: running would silently detect nothing, so the cold start fails instead. */
+export class RulesUnavailableError extends Error {
+  override readonly name = 'RulesUnavailableError';
+}
+
+/** The rules directory: RULES_DIR, else `rules/` next to the bundle (the CDK bundling copies it there). */
+export function rulesDirectory(config: Pick<RuntimeConfig, 'rulesDir'>, bundleDir: string): string {
+  return config.rulesDir ?? path.join(bundleDir, 'rules');
+}
+
+/** Compile the rule pack once per cold start. Broken rule files are reported; the rest still run. */
+export function loadRules(dir: string, logger?: LogSink): LoadedRules {
+  const loaded = loadRuleDirectory(dir);
+  for (const error of loaded.errors) logger?.error('rule not loaded', { source: error.source, reason: error.reason });
+  if (loaded.rules.length === 0) {
+    throw new RulesUnavailableError(`no rule loaded from ${dir} (${loaded.errors.length} error(s))`);
+  }
+  return {
+    ruleSet: RuleSet.from(loaded.rules),
+    correlations: loaded.correlations,
+    correlationOnly: correlationOnlyRuleIds(loaded.correlations),
+    errors: loaded.errors,
+  };
+}
+
+export interface IngestDeps {
+  readonly config: RuntimeConfig;
+  readonly doc: DynamoDBDocumentClient;
+  readonly publisher: AlertPublisher;
+  readonly rules: LoadedRules;
+  readonly logger?: LogSink;
+  readonly metrics?: MetricSink;
+  readonly clock?: () => number;
+  /** Replace the DynamoDB allowlist (tests, local mode). */
+  readonly allowlist?: AllowlistStore;
+}
+
+export interface Ingest {
+  /** Run one parsed batch (plus any envelope-level errors) through the pipeline; throws when delivery failed. */
+  run(batch: ParsedBatch, envelopeErrors?: readonly ParseError[]): Promise<PipelineOutcome>;
+  readonly logger: LogSink;
+  readonly metrics: MetricSink;
+}
+
+/** Parse errors logged one by one per invocation; the rest are summarised (a garbage feed must not flood the logs). */
+export const MAX_LOGGED_PARSE_ERRORS = 100;
+
+const SILENT: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
+const NO_METRICS: MetricSink = { count() {}, metadata() {}, flush() {} };
+
+/**
+ * Build the ports once (per cold start): the allowlist cache lives as long as this object, so warm invocations reuse
+ * it. Returns `run`, which records metrics and logs for every outcome, including failures.
+ */
+export function createIngest(deps: IngestDeps): Ingest {
+  const logger = deps.logger ?? SILENT;
+  const metrics = deps.metrics ?? NO_METRICS;
+  const clock = deps.clock ?? Date.now;
+  const { config } = deps;
+  const allowlist =
+    deps.allowlist ??
+    new CachedAllowlistStore(
+      new DynamoDbAllowlistStore(deps.doc, config.allowlistTable, {
+        onMalformed: (item) => {
+          metrics.count('AllowlistEntryMalformed', 1);
+          logger.warn('allowlist entry ignored: malformed', { ...item });
+        },
+      }),
+      { ttlSeconds: config.allowlistCacheSeconds, clock },
+    );
+  const dedup = new DynamoDbDedupStore(deps.doc, config.stateTable, { leaseSeconds: config.claimLeaseSeconds });
+  const correlator =
+    deps.rules.correlations.length > 0
+      ? new Correlator(deps.rules.correlations, new DynamoDbCorrelationStore(deps.doc, config.stateTable))
+      : undefined;
+
+  const run = async (batch: ParsedBatch, envelopeErrors: readonly ParseError[] = []): Promise<PipelineOutcome> => {
+    const merged = withEnvelopeErrors(batch, envelopeErrors);
+    try {
+      const outcome = await runPipeline(merged, {
+        ruleSet: deps.rules.ruleSet,
+        ...(correlator ? { correlator } : {}),
+        correlationOnly: deps.rules.correlationOnly,
+        allowlist,
+        dedup,
+        publisher: deps.publisher,
+        clock,
+        config: { dedupWindowSeconds: config.dedupWindowSeconds, minSeverity: config.minSeverity },
+        observer: {
+          allowlisted: (detection, entry) =>
+            logger.info('detection allowlisted', {
+              ruleId: detection.rule.id,
+              host: entry.entry.host,
+              entryId: entry.entry.id,
+              owner: entry.entry.owner,
+              reason: entry.entry.reason,
+            }),
+          failClosed: (error, hosts) =>
+            logger.error('allowlist unavailable: alerts published unfiltered', {
+              error: errorSummary(error),
+              hosts: hosts.slice(0, 20),
+            }),
+          confirmLost: (alert, error) =>
+            logger.warn('alert published but its dedup claim was not confirmed: a duplicate is possible', {
+              alertId: alert.id,
+              ...(error ? { error: errorSummary(error) } : {}),
+            }),
+          releaseFailed: (ticket, error) =>
+            logger.warn('dedup claim not released: it is taken over when its lease ends', {
+              pk: ticket.pk,
+              error: errorSummary(error),
+            }),
+        },
+      });
+      report(outcome, logger, metrics);
+      return outcome;
+    } catch (error) {
+      if (
+        error instanceof AlertsNotPublishedError ||
+        error instanceof DedupStageError ||
+        error instanceof ClaimsPendingError
+      ) {
+        report(error.outcome, logger, metrics);
+      } else {
+        reportParse(merged, logger, metrics);
+        metrics.flush();
+      }
+      logger.error('batch not delivered: the invocation fails so it is retried', { error: errorSummary(error) });
+      throw error;
+    }
+  };
+  return { run, logger, metrics };
+}
+
+/** The batch with envelope-level errors (bad payload, records dropped by a bound) added to its errors. */
+export function withEnvelopeErrors(batch: ParsedBatch, errors: readonly ParseError[]): ParsedBatch {
+  if (errors.length === 0) return batch;
+  const errorsByFormat = { ...batch.errorsByFormat };
+  for (const error of errors) errorsByFormat[error.format] = (errorsByFormat[error.format] ?? 0) + 1;
+  return { ...batch, errors: [...batch.errors, ...errors], errorsByFormat };
+}
+
+export const EMPTY_BATCH: ParsedBatch = {
+  events: [],
+  errors: [],
+  records: 0,
+  eventsByFormat: {},
+  errorsByFormat: {},
+  unknown: 0,
+};
+
+function report(outcome: PipelineOutcome, logger: LogSink, metrics: MetricSink): void {
+  const { counts } = outcome;
+  logParseErrors(outcome.parseErrors, logger);
+  recordCounts(counts, metrics);
+  if (counts.detections > 0 || counts.parseErrors > 0) {
+    logger.info('batch processed', { counts: { ...counts } });
+  }
+  for (const alert of outcome.alerts) {
+    logger.info('alert published', {
+      alertId: alert.id,
+      ruleId: alert.ruleId,
+      host: alert.host,
+      severity: alert.severity,
+      count: alert.dedup.count,
+      allowlist: alert.allowlist,
+    });
+  }
+  metrics.flush();
+}
+
+function reportParse(batch: ParsedBatch, logger: LogSink, metrics: MetricSink): void {
+  logParseErrors(batch.errors, logger);
+  metrics.count('RecordsIn', batch.records);
+  countParseErrors(batch.errorsByFormat, metrics);
+}
+
+function recordCounts(counts: PipelineCounts, metrics: MetricSink): void {
+  metrics.count('RecordsIn', counts.records);
+  metrics.count('Events', counts.events);
+  countParseErrors(counts.parseErrorsByFormat, metrics);
+  metrics.count('Matches', counts.detections);
+  // Rule ids are many: they go in metadata (searchable in the EMF log line), not in dimensions.
+  if (counts.detections > 0) metrics.metadata('matchesByRule', JSON.stringify(counts.matchesByRule));
+  metrics.count('Allowlisted', counts.allowlisted);
+  metrics.count('Deduplicated', counts.deduplicated);
+  metrics.count('Published', counts.published);
+  metrics.count('PublishFailures', counts.publishFailures);
+  metrics.count('FailClosedLookups', counts.failClosedLookups);
+  if (counts.confirmLost > 0) metrics.count('ConfirmLost', counts.confirmLost);
+  if (counts.pending > 0) metrics.count('ClaimsPending', counts.pending);
+  if (counts.belowMinSeverity > 0) metrics.count('BelowMinSeverity', counts.belowMinSeverity);
+}
+
+/** The total feeds the parse-error-ratio alarm; the per-format counts say which source broke. */
+function countParseErrors(byFormat: Partial<Record<FormatName | 'unknown', number>>, metrics: MetricSink): void {
+  let total = 0;
+  for (const [format, value] of Object.entries(byFormat)) {
+    if (!value || value <= 0) continue;
+    total += value;
+    metrics.count('ParseErrors', value, { Format: format });
+  }
+  metrics.count('ParseErrors', total);
+}
+
+function logParseErrors(errors: readonly ParseError[], logger: LogSink): void {
+  for (const error of errors.slice(0, MAX_LOGGED_PARSE_ERRORS)) {
+    logger.warn('record not parsed', {
+      code: error.code,
+      format: error.format,
+      reason: error.reason,
+      position: describePosition(error.position),
+      envelope: { ...error.position },
+      excerpt: error.excerpt,
+    });
+  }
+  if (errors.length > MAX_LOGGED_PARSE_ERRORS) {
+    logger.warn('more records not parsed', { notLogged: errors.length - MAX_LOGGED_PARSE_ERRORS });
+  }
+}
+
+function errorSummary(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message } : undefined;
+  return { name: error.name, message: error.message, ...(cause ? { cause } : {}) };
+}

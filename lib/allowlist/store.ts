@@ -1,0 +1,99 @@
+import { type AllowlistEntry, GLOBAL_HOST } from '../model';
+import { partitionOf } from './host';
+
+/** Port: the allowlist entries that may apply to a host (its keys) plus the global "*" entries. */
+export interface AllowlistStore {
+  entriesFor(hostKeys: readonly string[]): Promise<AllowlistEntry[]>;
+}
+
+/** Lower-level port: exactly the given partitions (host keys or "*"), each with its entries (possibly none). */
+export interface AllowlistPartitionReader {
+  readPartitions(partitions: readonly string[]): Promise<ReadonlyMap<string, readonly AllowlistEntry[]>>;
+}
+
+/** The allowlist could not be read. The pipeline fails closed on it: alerts go out marked 'unfiltered'. */
+export class AllowlistUnavailableError extends Error {
+  override readonly name = 'AllowlistUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+function partitionsFor(hostKeys: readonly string[]): string[] {
+  return [...new Set([...hostKeys.map((key) => key.toLowerCase()), GLOBAL_HOST])];
+}
+
+/**
+ * Per-partition cache in front of a reader. Kept at module scope in a Lambda, it survives warm invocations: a host
+ * seen within the TTL costs no read. Empty partitions are cached too (most hosts have no entries). Failures are not
+ * cached: the next invocation asks again.
+ */
+export class CachedAllowlistStore implements AllowlistStore {
+  private readonly cache = new Map<string, { readonly entries: readonly AllowlistEntry[]; readonly until: number }>();
+  private readonly ttlMs: number;
+  private readonly clock: () => number;
+  private readonly maxPartitions: number;
+
+  constructor(
+    private readonly reader: AllowlistPartitionReader,
+    options: { ttlSeconds?: number; clock?: () => number; maxPartitions?: number } = {},
+  ) {
+    this.ttlMs = (options.ttlSeconds ?? 60) * 1000;
+    this.clock = options.clock ?? Date.now;
+    this.maxPartitions = options.maxPartitions ?? 10_000;
+  }
+
+  async entriesFor(hostKeys: readonly string[]): Promise<AllowlistEntry[]> {
+    const now = this.clock();
+    const wanted = partitionsFor(hostKeys);
+    const missing = wanted.filter((partition) => {
+      const cached = this.cache.get(partition);
+      return cached === undefined || cached.until <= now;
+    });
+    if (missing.length > 0) {
+      const read = await this.reader.readPartitions(missing);
+      this.evictIfFull(missing.length);
+      const until = this.clock() + this.ttlMs;
+      for (const partition of missing) this.cache.set(partition, { entries: read.get(partition) ?? [], until });
+    }
+    return wanted.flatMap((partition) => [...(this.cache.get(partition)?.entries ?? [])]);
+  }
+
+  /** Forget everything (tests; an operator-triggered refresh). */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private evictIfFull(incoming: number): void {
+    if (this.cache.size + incoming <= this.maxPartitions) return;
+    // Oldest insertions first: Map iteration order is insertion order.
+    for (const key of this.cache.keys()) {
+      this.cache.delete(key);
+      if (this.cache.size + incoming <= this.maxPartitions) break;
+    }
+  }
+}
+
+/** Entries from an allowlist file (`vmsentry scan --allowlist FILE`) or a test. */
+export class StaticAllowlistStore implements AllowlistStore, AllowlistPartitionReader {
+  private readonly byPartition = new Map<string, AllowlistEntry[]>();
+
+  constructor(entries: readonly AllowlistEntry[]) {
+    for (const entry of entries) {
+      const partition = partitionOf(entry.host);
+      const list = this.byPartition.get(partition) ?? [];
+      list.push(entry);
+      this.byPartition.set(partition, list);
+    }
+  }
+
+  async readPartitions(partitions: readonly string[]): Promise<ReadonlyMap<string, readonly AllowlistEntry[]>> {
+    return new Map(partitions.map((partition) => [partition, this.byPartition.get(partition) ?? []]));
+  }
+
+  async entriesFor(hostKeys: readonly string[]): Promise<AllowlistEntry[]> {
+    // Candidates only: whether an entry applies is decided by the matcher, which checks the host scope again.
+    const read = await this.readPartitions(partitionsFor(hostKeys));
+    return [...read.values()].flat();
+  }
+}

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { FORMATS, type FormatName, SEVERITIES, type Severity } from './model';
+
+/** Runtime configuration of the ingest functions, read from the environment once per cold start. */
+export interface RuntimeConfig {
+  readonly allowlistTable: string;
+  readonly stateTable: string;
+  readonly alertTopicArn: string;
+  /** Default dedup window when a rule sets none. */
+  readonly dedupWindowSeconds: number;
+  readonly allowlistCacheSeconds: number;
+  /** A claim older than this is taken over (the holder crashed). Keep it below the trigger's retry delay. */
+  readonly claimLeaseSeconds: number;
+  /** Detections below this severity are counted and dropped. */
+  readonly minSeverity: Severity;
+  readonly sourceHints: readonly { readonly prefix: string; readonly format: FormatName }[];
+  readonly maxDecompressedBytes: number;
+  /** Largest S3 object the EDR feed reads. */
+  readonly maxObjectBytes: number;
+  readonly logsInsightsRegion?: string;
+  readonly rulesDir?: string;
+  /** Runbook link put in alerts; `{ruleId}` is replaced. */
+  readonly runbookUrl?: string;
+}
+
+const positiveInt = (name: string, fallback: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? String(fallback) : value))
+    .pipe(
+      z.coerce
+        .number<string>({ error: `${name} must be a number` })
+        .int(`${name} must be a whole number`)
+        .positive(`${name} must be positive`)
+        .max(max, `${name} must be at most ${max}`),
+    );
+
+const required = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .min(1, `${name} is required`)
+    .max(2048, `${name} is too long`);
+
+const HintSchema = z.strictObject({
+  prefix: z.string().min(1, 'a hint prefix must not be empty').max(512),
+  format: z.enum(FORMATS, { error: `must be one of: ${FORMATS.join(', ')}` }),
+});
+
+const HintsSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return [];
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'SOURCE_HINTS must be JSON: [{"prefix": "...", "format": "..."}]' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(HintSchema).max(200));
+
+const EnvSchema = z.object({
+  ALLOWLIST_TABLE: required('ALLOWLIST_TABLE'),
+  STATE_TABLE: required('STATE_TABLE'),
+  ALERT_TOPIC_ARN: required('ALERT_TOPIC_ARN').regex(/^arn:[\w-]+:sns:/, 'ALERT_TOPIC_ARN must be an SNS topic ARN'),
+  DEDUP_WINDOW_SECONDS: positiveInt('DEDUP_WINDOW_SECONDS', 3600, 7 * 86_400),
+  ALLOWLIST_CACHE_SECONDS: positiveInt('ALLOWLIST_CACHE_SECONDS', 60, 3600),
+  CLAIM_LEASE_SECONDS: positiveInt('CLAIM_LEASE_SECONDS', 30, 900),
+  MIN_SEVERITY: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? 'low' : value.trim().toLowerCase()))
+    .pipe(z.enum(SEVERITIES, { error: `MIN_SEVERITY must be one of: ${SEVERITIES.join(', ')}` })),
+  SOURCE_HINTS: HintsSchema,
+  MAX_DECOMPRESSED_BYTES: positiveInt('MAX_DECOMPRESSED_BYTES', 64 * 1024 * 1024, 1024 * 1024 * 1024),
+  MAX_OBJECT_BYTES: positiveInt('MAX_OBJECT_BYTES', 32 * 1024 * 1024, 1024 * 1024 * 1024),
+  LOGS_INSIGHTS_REGION: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || /^[a-z]{2}(-[a-z]+)+-\d$/.test(value), {
+      message: 'LOGS_INSIGHTS_REGION must be a region name like eu-west-1',
+    }),
+  RULES_DIR: z.string().optional(),
+  RUNBOOK_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || /^https:\/\/\S+$/.test(value), {
+      message: 'RUNBOOK_URL must be an https URL',
+    }),
+});
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: RuntimeConfig }
+  | { readonly ok: false; readonly problems: string[] };
+
+/** Validate the environment. Every problem is reported at once, named after its variable. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): ConfigResult {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? 'environment');
+        const where = issue.path
+          .slice(1)
+          .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+          .join('');
+        return issue.message.startsWith(variable) ? issue.message : `${variable}${where}: ${issue.message}`;
+      }),
+    };
+  }
+  const e = parsed.data;
+  const config: RuntimeConfig = {
+    allowlistTable: e.ALLOWLIST_TABLE,
+    stateTable: e.STATE_TABLE,
+    alertTopicArn: e.ALERT_TOPIC_ARN,
+    dedupWindowSeconds: e.DEDUP_WINDOW_SECONDS,
+    allowlistCacheSeconds: e.ALLOWLIST_CACHE_SECONDS,
+    claimLeaseSeconds: e.CLAIM_LEASE_SECONDS,
+    minSeverity: e.MIN_SEVERITY,
+    sourceHints: e.SOURCE_HINTS,
+    maxDecompressedBytes: e.MAX_DECOMPRESSED_BYTES,
+    maxObjectBytes: e.MAX_OBJECT_BYTES,
+    ...(e.LOGS_INSIGHTS_REGION ? { logsInsightsRegion: e.LOGS_INSIGHTS_REGION } : {}),
+    ...(e.RULES_DIR ? { rulesDir: e.RULES_DIR } : {}),
+    ...(e.RUNBOOK_URL ? { runbookUrl: e.RUNBOOK_URL } : {}),
+  };
+  return { ok: true, config };
+}
+
+/** parseConfig for composition roots: a bad environment stops the cold start with every problem named. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): RuntimeConfig {
+  const result = parseConfig(env);
+  if (!result.ok) throw new ConfigError(result.problems);
+  return result.config;
+}

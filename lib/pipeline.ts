@@ -1,0 +1,387 @@
+import { buildAlert } from './alerts/build';
+import type { AlertPublisher, PublishReport } from './alerts/publisher';
+import { type CompiledEntry, compileEntry, findSuppressingEntry } from './allowlist/match';
+import type { AllowlistStore } from './allowlist/store';
+import { type DedupKey, dedupKeyOf, eventKeyOf } from './dedup/key';
+import type { ClaimDecision, ClaimTicket } from './dedup/state';
+import type { DedupStore } from './dedup/store';
+import {
+  type Alert,
+  type AllowlistStatus,
+  atLeast,
+  type Detection,
+  hostKeys,
+  type NormalizedEvent,
+  type ParseError,
+  type Severity,
+  severityRank,
+} from './model';
+import { mapBounded } from './pipeline/concurrency';
+import { emptyCounts, type PipelineCounts } from './pipeline/counts';
+import type { ParsedBatch } from './sources';
+
+export type { PipelineCounts } from './pipeline/counts';
+
+/** The rule set: compiled once per cold start. */
+export interface DetectionMatcher {
+  match(event: NormalizedEvent): Detection[];
+}
+
+/** Correlation over the batch's detections: returns the detections correlation rules raise from them. */
+export interface DetectionCorrelator {
+  process(detections: readonly Detection[]): Promise<readonly Detection[]>;
+}
+
+export interface PipelineConfig {
+  /** Dedup window for rules that set none. */
+  readonly dedupWindowSeconds: number;
+  readonly minSeverity: Severity;
+  /** Claims and confirms in flight at once. */
+  readonly stateConcurrency?: number;
+}
+
+/** Hooks for the composition root's logger; the pipeline itself never logs. */
+export interface PipelineObserver {
+  allowlisted?(detection: Detection, entry: CompiledEntry): void;
+  failClosed?(error: unknown, hosts: readonly string[]): void;
+  confirmLost?(alert: Alert, error?: unknown): void;
+  releaseFailed?(ticket: ClaimTicket, error: unknown): void;
+}
+
+export interface PipelineDeps {
+  readonly ruleSet: DetectionMatcher;
+  readonly correlator?: DetectionCorrelator;
+  /** Rules whose detections only feed correlations (Sigma `generate: false`): counted, never alerted on their own. */
+  readonly correlationOnly?: ReadonlySet<string>;
+  readonly allowlist: AllowlistStore;
+  readonly dedup: DedupStore;
+  readonly publisher: AlertPublisher;
+  /** Epoch milliseconds. */
+  readonly clock: () => number;
+  readonly config: PipelineConfig;
+  readonly observer?: PipelineObserver;
+}
+
+export interface PipelineOutcome {
+  readonly counts: PipelineCounts;
+  /** Alerts published by this run. */
+  readonly alerts: readonly Alert[];
+  /** Parse errors of the batch, for the composition root to log with reason and position. */
+  readonly parseErrors: readonly ParseError[];
+  /** 'unfiltered' when the allowlist could not be read; undefined when there was nothing to look up. */
+  readonly allowlist?: AllowlistStatus;
+}
+
+/** Some alerts could not be published. Their claims were released; the invocation must fail so the batch is retried. */
+export class AlertsNotPublishedError extends Error {
+  override readonly name = 'AlertsNotPublishedError';
+  constructor(
+    readonly outcome: PipelineOutcome,
+    readonly failures: readonly { readonly id: string; readonly error: Error }[],
+  ) {
+    super(`${failures.length} alert(s) not published: ${failures[0]?.error.message ?? 'unknown error'}`, {
+      cause: failures[0]?.error,
+    });
+  }
+}
+
+/**
+ * Another claim on some keys is still live and this batch's events were already counted under it (most likely this
+ * very batch, retried after a failed publish whose release also failed). Everything else was delivered; the
+ * invocation must fail so the batch is retried once the lease has run out, never suppressed into a lost alert.
+ */
+export class ClaimsPendingError extends Error {
+  override readonly name = 'ClaimsPendingError';
+  constructor(
+    readonly outcome: PipelineOutcome,
+    readonly keys: readonly string[],
+  ) {
+    super(`${keys.length} dedup claim(s) held by an unfinished attempt: retry after the lease`);
+  }
+}
+
+/** Dedup state could not be read or written; held claims were released. The invocation must fail and retry. */
+export class DedupStageError extends Error {
+  override readonly name = 'DedupStageError';
+  constructor(
+    readonly outcome: PipelineOutcome,
+    cause: unknown,
+  ) {
+    super(`dedup state unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+interface Group {
+  readonly key: DedupKey;
+  readonly detections: Detection[];
+}
+
+interface Claimed {
+  readonly group: Group;
+  readonly decision: ClaimDecision;
+}
+
+const DEFAULT_STATE_CONCURRENCY = 8;
+
+/**
+ * One batch through detect -> allowlist -> dedup -> publish. A batch without detections makes no call to any port.
+ * Throws AlertsNotPublishedError / DedupStageError (after releasing claims) when something could not be delivered.
+ */
+export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promise<PipelineOutcome> {
+  const counts = countsOf(batch);
+  const outcome = (alerts: readonly Alert[], allowlist?: AllowlistStatus): PipelineOutcome => ({
+    counts,
+    alerts,
+    parseErrors: batch.errors,
+    ...(allowlist ? { allowlist } : {}),
+  });
+
+  const detections = await detect(batch.events, deps);
+  counts.detections = detections.length;
+  for (const detection of detections) {
+    counts.matchesByRule[detection.rule.id] = (counts.matchesByRule[detection.rule.id] ?? 0) + 1;
+  }
+  const alertable = deps.correlationOnly?.size
+    ? detections.filter((detection) => !deps.correlationOnly?.has(detection.rule.id))
+    : detections;
+  counts.correlationOnly = detections.length - alertable.length;
+  const relevant = alertable.filter((detection) => atLeast(detection.severity, deps.config.minSeverity));
+  counts.belowMinSeverity = alertable.length - relevant.length;
+  if (relevant.length === 0) return outcome([]);
+
+  const { kept, status } = await applyAllowlist(relevant, deps, counts);
+  if (kept.length === 0) return outcome([], status);
+
+  const groups = groupByDedupKey(kept, deps.config.dedupWindowSeconds);
+  const claimed = await claimAll(groups, deps, () => outcome([], status));
+  const { toPublish, pending } = sortClaims(claimed, status, counts);
+  const { published, failed } = await publishAndConfirm(toPublish, deps, counts);
+
+  const result = outcome(
+    published.map((item) => item.alert),
+    status,
+  );
+  if (failed.length > 0) {
+    await releaseAll(
+      failed.map((item) => item.ticket),
+      deps,
+    );
+    throw new AlertsNotPublishedError(
+      result,
+      failed.map((item) => ({ id: item.alert.id, error: item.error })),
+    );
+  }
+  if (pending.length > 0) throw new ClaimsPendingError(result, pending);
+  return result;
+}
+
+function countsOf(batch: ParsedBatch): PipelineCounts {
+  const counts = emptyCounts();
+  counts.records = batch.records;
+  counts.parseErrors = batch.errors.length;
+  counts.parseErrorsByFormat = { ...batch.errorsByFormat };
+  counts.unknownFormat = batch.unknown;
+  counts.events = batch.events.length;
+  counts.eventsByFormat = { ...batch.eventsByFormat };
+  return counts;
+}
+
+interface ToPublish {
+  readonly alert: Alert;
+  readonly ticket: ClaimTicket;
+}
+
+/** Claimed keys become alerts; suppressed ones are counted; pending ones make the run fail after delivery. */
+function sortClaims(
+  claimed: readonly Claimed[],
+  status: AllowlistStatus,
+  counts: PipelineCounts,
+): { toPublish: ToPublish[]; pending: string[] } {
+  const toPublish: ToPublish[] = [];
+  const pending: string[] = [];
+  for (const { group, decision } of claimed) {
+    if (decision.kind === 'pending') {
+      counts.pending += group.detections.length;
+      pending.push(group.key.pk);
+    } else if (decision.kind === 'suppress') {
+      counts.deduplicated += group.detections.length;
+    } else {
+      counts.deduplicated += group.detections.length - 1;
+      toPublish.push({ alert: alertFor(group, decision, status), ticket: decision.ticket });
+    }
+  }
+  return { toPublish, pending };
+}
+
+/**
+ * One publish call for every alert of the batch, then a confirm for each one published. Only what the publisher
+ * reports as published counts as published; anything it does not mention has failed.
+ */
+async function publishAndConfirm(
+  toPublish: readonly ToPublish[],
+  deps: PipelineDeps,
+  counts: PipelineCounts,
+): Promise<{ published: ToPublish[]; failed: (ToPublish & { error: Error })[] }> {
+  if (toPublish.length === 0) return { published: [], failed: [] };
+  const report = await publishAll(
+    deps.publisher,
+    toPublish.map((item) => item.alert),
+  );
+  const publishedIds = new Set(report.published);
+  const failedIds = new Map(report.failed.map((failure) => [failure.id, failure.error]));
+  const published: ToPublish[] = [];
+  const failed: (ToPublish & { error: Error })[] = [];
+  for (const item of toPublish) {
+    const error = failedIds.get(item.alert.id);
+    if (publishedIds.has(item.alert.id) && !error) published.push(item);
+    else failed.push({ ...item, error: error ?? new Error('the publisher did not report this alert as published') });
+  }
+  counts.published = published.length;
+  counts.publishFailures = failed.length;
+
+  const concurrency = deps.config.stateConcurrency ?? DEFAULT_STATE_CONCURRENCY;
+  const confirmations = await mapBounded(published, concurrency, (item) => deps.dedup.confirm(item.ticket));
+  confirmations.forEach((result, index) => {
+    if (result.status === 'fulfilled' && result.value) return;
+    // The alert is out: a lost confirm only means a duplicate is possible later, so it does not fail the run.
+    counts.confirmLost += 1;
+    const alert = (published[index] as ToPublish).alert;
+    deps.observer?.confirmLost?.(alert, result.status === 'rejected' ? result.reason : undefined);
+  });
+  return { published, failed };
+}
+
+async function detect(events: readonly NormalizedEvent[], deps: PipelineDeps): Promise<Detection[]> {
+  const matched: Detection[] = [];
+  for (const event of events) matched.push(...deps.ruleSet.match(event));
+  if (!deps.correlator || matched.length === 0) return matched;
+  const correlated = await deps.correlator.process(matched);
+  return [...matched, ...correlated];
+}
+
+/**
+ * One allowlist read for every host of the batch. Fail closed: if the allowlist cannot be read, nothing is
+ * suppressed and the alerts say so ('unfiltered').
+ */
+async function applyAllowlist(
+  detections: readonly Detection[],
+  deps: PipelineDeps,
+  counts: PipelineCounts,
+): Promise<{ kept: Detection[]; status: AllowlistStatus }> {
+  const keys = [...new Set(detections.flatMap((detection) => hostKeys(detection.event.host)))];
+  let entries: CompiledEntry[];
+  try {
+    entries = (await deps.allowlist.entriesFor(keys)).map(compileEntry);
+  } catch (error) {
+    counts.failClosedLookups += 1;
+    deps.observer?.failClosed?.(error, keys);
+    return { kept: [...detections], status: 'unfiltered' };
+  }
+  const now = deps.clock();
+  const kept: Detection[] = [];
+  for (const detection of detections) {
+    const entry = entries.length > 0 ? findSuppressingEntry(entries, detection, now) : undefined;
+    if (entry) {
+      counts.allowlisted += 1;
+      deps.observer?.allowlisted?.(detection, entry);
+    } else {
+      kept.push(detection);
+    }
+  }
+  return { kept, status: 'checked' };
+}
+
+function groupByDedupKey(detections: readonly Detection[], defaultWindowSeconds: number): Group[] {
+  const groups = new Map<string, Group>();
+  for (const detection of detections) {
+    const key = dedupKeyOf(detection, defaultWindowSeconds);
+    const group = groups.get(key.pk);
+    if (group) group.detections.push(detection);
+    else groups.set(key.pk, { key, detections: [detection] });
+  }
+  return [...groups.values()];
+}
+
+/** Claim every group; if any claim fails, give back the claims already held and fail. */
+async function claimAll(
+  groups: readonly Group[],
+  deps: PipelineDeps,
+  partial: () => PipelineOutcome,
+): Promise<Claimed[]> {
+  const now = deps.clock();
+  const results = await mapBounded(groups, deps.config.stateConcurrency ?? DEFAULT_STATE_CONCURRENCY, (group) => {
+    const times = group.detections.map((detection) => detection.event.timeMs);
+    return deps.dedup.claim({
+      pk: group.key.pk,
+      ruleId: group.key.ruleId,
+      host: group.key.host,
+      windowSeconds: group.key.windowSeconds,
+      eventKeys: group.detections.map((detection) => eventKeyOf(detection.event)),
+      firstSeenMs: times.reduce((a, b) => Math.min(a, b)),
+      lastSeenMs: times.reduce((a, b) => Math.max(a, b)),
+      nowMs: now,
+    });
+  });
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) {
+    const held = results.flatMap((result) =>
+      result.status === 'fulfilled' && result.value.kind === 'publish' ? [result.value.ticket] : [],
+    );
+    await releaseAll(held, deps);
+    throw new DedupStageError(partial(), failure.reason);
+  }
+  return results.map((result, index) => ({
+    group: groups[index] as Group,
+    decision: (result as PromiseFulfilledResult<ClaimDecision>).value,
+  }));
+}
+
+async function releaseAll(tickets: readonly ClaimTicket[], deps: PipelineDeps): Promise<void> {
+  const results = await mapBounded(tickets, deps.config.stateConcurrency ?? DEFAULT_STATE_CONCURRENCY, (ticket) =>
+    deps.dedup.release(ticket),
+  );
+  results.forEach((result, index) => {
+    // A release that fails leaves a claim whose lease runs out: the retry takes over then. Not lost, only later.
+    if (result.status === 'rejected') deps.observer?.releaseFailed?.(tickets[index] as ClaimTicket, result.reason);
+  });
+}
+
+/** The group's most severe detection speaks for it (the first one on a tie). */
+function representative(group: Group): Detection {
+  return group.detections.reduce((best, detection) =>
+    severityRank(detection.severity) > severityRank(best.severity) ? detection : best,
+  );
+}
+
+function alertFor(group: Group, decision: Extract<ClaimDecision, { kind: 'publish' }>, status: AllowlistStatus): Alert {
+  const detection = representative(group);
+  const { window, previous } = decision;
+  const context = [...(detection.context ?? [])];
+  if (previous && previous.count > 0) {
+    context.push(
+      `${previous.count} event(s) for this rule and host in the previous window from ${new Date(previous.windowStartMs).toISOString()}` +
+        (previous.published ? ' (alerted once then, repeats counted)' : ' (never alerted)'),
+    );
+  }
+  return buildAlert({
+    detection: { ...detection, context },
+    dedup: {
+      key: group.key.hash,
+      count: window.count,
+      firstSeen: new Date(window.firstSeenMs).toISOString(),
+      lastSeen: new Date(window.lastSeenMs).toISOString(),
+      windowSeconds: window.windowSeconds,
+    },
+    allowlist: status,
+  });
+}
+
+/** A publisher that throws has failed every alert it was given. */
+async function publishAll(publisher: AlertPublisher, alerts: readonly Alert[]): Promise<PublishReport> {
+  try {
+    return await publisher.publish(alerts);
+  } catch (error) {
+    const cause = error instanceof Error ? error : new Error(String(error));
+    return { published: [], failed: alerts.map((alert) => ({ id: alert.id, error: cause })) };
+  }
+}

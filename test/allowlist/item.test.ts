@@ -1,0 +1,111 @@
+import { entryIdFor, entryToItem, itemToEntry, LIMITS, toDynamoJson, validateEntry } from '../../lib/allowlist/item';
+import type { AllowlistEntry } from '../../lib/model';
+
+const ENTRY: AllowlistEntry = {
+  host: 'build01.corp.example.com',
+  rule: 'attack.t1564.006',
+  match: { Image: '*\\VBoxManage.exe' },
+  reason: 'CI builds boot test VMs',
+  owner: 'platform-team',
+  createdAt: 1_790_000_000,
+  expiresAt: 1_795_000_000,
+};
+
+describe('entryToItem / itemToEntry', () => {
+  it('stores an FQDN entry under its short name and reads it back unchanged', () => {
+    const item = entryToItem(ENTRY);
+    expect(item['host']).toBe('build01');
+    expect(item['fqdn']).toBe('build01.corp.example.com');
+    const back = itemToEntry(item);
+    expect(back).toEqual({ ok: true, entry: { ...ENTRY, id: item['entryId'] } });
+  });
+
+  it('stores a short name, an instance id or "*" under itself', () => {
+    expect(entryToItem({ ...ENTRY, host: 'I-0123456789ABCDEF0' })['host']).toBe('i-0123456789abcdef0');
+    expect(entryToItem({ ...ENTRY, host: '*' })['host']).toBe('*');
+    expect(entryToItem({ ...ENTRY, host: '10.0.0.5' })['host']).toBe('10.0.0.5');
+    expect(entryToItem({ ...ENTRY, host: 'ws01' })).not.toHaveProperty('fqdn');
+  });
+
+  it('refuses items that lack what every entry must say', () => {
+    const item = entryToItem(ENTRY);
+    for (const attribute of ['reason', 'owner', 'rule', 'host', 'entryId']) {
+      const { [attribute]: _removed, ...rest } = item;
+      expect(itemToEntry(rest).ok).toBe(false);
+    }
+    expect(itemToEntry({ ...item, reason: '   ' }).ok).toBe(false);
+  });
+
+  it('refuses unsafe field names, non-string globs, over-long globs and too many fields', () => {
+    const item = entryToItem(ENTRY);
+    expect(itemToEntry({ ...item, match: JSON.parse('{"__proto__": "*"}') }).ok).toBe(false);
+    expect(itemToEntry({ ...item, match: { 'constructor.x': '*' } }).ok).toBe(false);
+    expect(itemToEntry({ ...item, match: { Image: 5 } }).ok).toBe(false);
+    expect(itemToEntry({ ...item, match: { Image: 'x'.repeat(LIMITS.glob + 1) } }).ok).toBe(false);
+    const many = Object.fromEntries(Array.from({ length: LIMITS.matchFields + 1 }, (_, i) => [`F${i}`, '*']));
+    expect(itemToEntry({ ...item, match: many }).ok).toBe(false);
+    expect(itemToEntry({ ...item, match: { Image: 'x'.repeat(LIMITS.glob) } }).ok).toBe(true);
+  });
+
+  it('refuses prototype keys on the item itself, patterns as host or rule, and millisecond timestamps', () => {
+    const item = entryToItem(ENTRY);
+    expect(itemToEntry(JSON.parse(JSON.stringify({ ...item, constructor: 1 }))).ok).toBe(false);
+    expect(itemToEntry({ ...item, host: 'web*' }).ok).toBe(false);
+    expect(itemToEntry({ ...item, rule: 'attack.*' }).ok).toBe(false);
+    expect(itemToEntry({ ...item, expiresAt: 1_795_000_000_000 }).ok).toBe(false);
+    expect(itemToEntry({ ...item, expiresAt: '1795000000' }).ok).toBe(false);
+  });
+
+  it('refuses an fqdn attribute that does not belong to the partition', () => {
+    expect(itemToEntry({ ...entryToItem(ENTRY), fqdn: 'other.corp.example.com' }).ok).toBe(false);
+  });
+
+  it('refuses values that are not objects', () => {
+    for (const value of [null, 'x', 42, [], undefined]) expect(itemToEntry(value).ok).toBe(false);
+  });
+});
+
+describe('entryIdFor', () => {
+  it('is stable for the same rule and match, whatever the key order', () => {
+    const a = entryIdFor({ rule: 'R1', match: { Image: 'a', User: 'b' } });
+    const b = entryIdFor({ rule: 'r1', match: { User: 'b', Image: 'a' } });
+    expect(a).toBe(b);
+    expect(a).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('differs when the rule or a glob differs', () => {
+    const base = entryIdFor({ rule: 'r1', match: { Image: 'a' } });
+    expect(entryIdFor({ rule: 'r2', match: { Image: 'a' } })).not.toBe(base);
+    expect(entryIdFor({ rule: 'r1', match: { Image: 'b' } })).not.toBe(base);
+    expect(entryIdFor({ rule: 'r1' })).not.toBe(base);
+  });
+});
+
+describe('toDynamoJson', () => {
+  it('writes DynamoDB JSON for put-item', () => {
+    const json = toDynamoJson(entryToItem(ENTRY));
+    expect(json['host']).toEqual({ S: 'build01' });
+    expect(json['expiresAt']).toEqual({ N: '1795000000' });
+    expect(json['match']).toEqual({ M: { Image: { S: '*\\VBoxManage.exe' } } });
+  });
+
+  it('converts lists, booleans and null, and skips undefined attributes', () => {
+    expect(toDynamoJson({ a: [1, 'x'], b: true, c: null, d: undefined })).toEqual({
+      a: { L: [{ N: '1' }, { S: 'x' }] },
+      b: { BOOL: true },
+      c: { NULL: true },
+    });
+  });
+});
+
+describe('validateEntry', () => {
+  it('lowercases the host and accepts an entry without match', () => {
+    const result = validateEntry({ host: 'WS01', rule: '*', reason: 'r', owner: 'o' });
+    expect(result).toEqual({ ok: true, entry: { host: 'ws01', rule: '*', reason: 'r', owner: 'o' } });
+  });
+
+  it('says what is wrong', () => {
+    const result = validateEntry({ host: 'ws01', rule: '*', reason: 'r' });
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('owner') });
+  });
+});
