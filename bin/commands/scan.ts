@@ -149,7 +149,8 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
     };
     for (const source of sources) {
       // One parser per input: groups (auditd events, split script blocks) survive chunk boundaries.
-      const parser = new BatchParser(options.format ? { format: options.format } : {});
+      // Files on the operator's own disk: vmsentry's normalized event JSON (saved scans, rule samples) is accepted.
+      const parser = new BatchParser({ ...(options.format ? { format: options.format } : {}), acceptNormalized: true });
       for await (const chunk of readRecords(source, { onBytes: (bytes) => progress.advance(bytes) })) {
         parser.addErrors(chunk.errors);
         for (const record of chunk.records) parser.push(record);

@@ -17,6 +17,12 @@ export interface ParsedBatch {
 export interface ParseOptions {
   /** Parse every record with this format only (`--format NAME`); no detection. */
   readonly format?: FormatName;
+  /**
+   * Auto-detect vmsentry's own `normalized` event JSON too. Off by default: that format names its host and fields
+   * directly, so anyone able to write one line into a subscribed log group could forge any event for any host.
+   * Only local, operator-supplied input (rule samples, `vmsentry scan` of saved events) turns it on.
+   */
+  readonly acceptNormalized?: boolean;
 }
 
 /**
@@ -115,12 +121,13 @@ export class BatchParser {
       return this.sniffs(forced, record) ? forced : undefined;
     }
     const hint = record.context.formatHint;
-    if (hint) {
+    if (hint && (hint !== 'normalized' || this.options.acceptNormalized)) {
       const hinted = this.instance(hint);
       if (this.sniffs(hinted, record)) return hinted;
     }
     if (this.lastMatched && this.sniffs(this.lastMatched, record)) return this.lastMatched;
     for (const factory of PARSERS) {
+      if (factory.format === 'normalized' && !this.options.acceptNormalized) continue;
       const parser = this.instance(factory.format);
       if (parser !== this.lastMatched && this.sniffs(parser, record)) {
         this.lastMatched = parser;

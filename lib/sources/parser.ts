@@ -7,7 +7,10 @@ export interface SourceContext {
   /** Account/region of the CloudWatch envelope (owner), if known. */
   readonly accountId?: string;
   readonly region?: string;
-  /** A format forced by the user or narrowed by a log-group hint: detection is skipped for it. */
+  /**
+   * The format a log-group hint names: tried first for every record; a record that does not fit it is still
+   * auto-detected (log groups often carry more than one shape).
+   */
   readonly formatHint?: FormatName;
 }
 

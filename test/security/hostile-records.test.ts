@@ -20,19 +20,21 @@ function cloudWatchPayload(messages: readonly string[]): unknown {
   };
 }
 
-function parsePayload(payload: unknown) {
+function parsePayload(payload: unknown, options: { acceptNormalized?: boolean } = {}) {
   const decoded = decodeCloudWatchEvent(payload);
   if (!decoded.ok) throw new Error(decoded.error.reason);
-  return parseRecords(decoded.records);
+  return parseRecords(decoded.records, options);
 }
 
 const forged = (fields: string): string =>
   `{"category":"process_creation","platform":"linux","host":{"hostname":"ci-runner-01","instanceId":"i-0ffffffffffffffff"},"fields":${fields}}`;
 
 describe('hostile records', () => {
-  describe('a "__proto__" key in the fields of an event', () => {
+  describe('a "__proto__" key in the fields of an event (local input, where normalized JSON is accepted)', () => {
     it('stays an own field and never becomes the prototype of the fields object', () => {
-      const batch = parsePayload(cloudWatchPayload([forged('{"Image":"/usr/bin/docker","__proto__":["polluted"]}')]));
+      const batch = parsePayload(cloudWatchPayload([forged('{"Image":"/usr/bin/docker","__proto__":["polluted"]}')]), {
+        acceptNormalized: true,
+      });
       const fields = batch.events[0]?.fields as Record<string, unknown>;
       expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
       expect(Object.hasOwn(fields, '__proto__')).toBe(true);
@@ -40,21 +42,34 @@ describe('hostile records', () => {
     });
 
     it('leaves Object.prototype untouched', () => {
-      parsePayload(cloudWatchPayload([forged('{"Image":"/usr/bin/docker","__proto__":{"Image":"x"}}')]));
+      parsePayload(cloudWatchPayload([forged('{"Image":"/usr/bin/docker","__proto__":{"Image":"x"}}')]), {
+        acceptNormalized: true,
+      });
       expect(Object.hasOwn(Object.prototype, 'Image')).toBe(false);
     });
   });
 
   describe("vmsentry's own event JSON written into a subscribed log group", () => {
-    const batch = parsePayload(cloudWatchPayload([forged('{"Image":"/usr/bin/VBoxManage"}')]));
-    const event = batch.events[0];
-
-    it('is accepted as an event, with the host the writer claims', () => {
-      expect(event?.provenance.format).toBe('normalized');
-      expect(event?.host.hostname).toBe('ci-runner-01');
+    it('is refused as an unknown format: only local, operator-supplied input may use that format', () => {
+      const batch = parsePayload(cloudWatchPayload([forged('{"Image":"/usr/bin/VBoxManage"}')]));
+      expect(batch.events).toEqual([]);
+      expect(batch.unknown).toBe(1);
     });
 
-    it('still carries the instance id of the log stream it arrived in as a host key', () => {
+    it('is refused even when the log group hint names it', () => {
+      const decoded = decodeCloudWatchEvent(cloudWatchPayload([forged('{"Image":"/usr/bin/VBoxManage"}')]), {
+        formatHints: [{ prefix: '/app/', format: 'normalized' }],
+      });
+      if (!decoded.ok) throw new Error(decoded.error.reason);
+      expect(parseRecords(decoded.records).events).toEqual([]);
+    });
+
+    it('when accepted locally, still carries the instance id of the log stream it arrived in as a host key', () => {
+      const batch = parsePayload(cloudWatchPayload([forged('{"Image":"/usr/bin/VBoxManage"}')]), {
+        acceptNormalized: true,
+      });
+      const event = batch.events[0];
+      expect(event?.host.hostname).toBe('ci-runner-01');
       expect(event && hostKeys(event.host)).toEqual(expect.arrayContaining([STREAM, 'ci-runner-01']));
       expect(event?.host.logStream).toBe(STREAM);
     });

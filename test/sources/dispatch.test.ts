@@ -62,6 +62,17 @@ describe('format detection across every parser', () => {
 });
 
 describe('the batch dispatcher', () => {
+  const normalized = JSON.stringify({
+    category: 'process_creation',
+    platform: 'linux',
+    fields: { Image: '/usr/bin/qemu-system-x86_64' },
+  });
+
+  it("auto-detects vmsentry's own event JSON only when the caller trusts its input", () => {
+    expect(parseRecords([input(normalized, 0)])).toMatchObject({ unknown: 1, events: [] });
+    expect(parseRecords([input(normalized, 0)], { acceptNormalized: true }).eventsByFormat).toEqual({ normalized: 1 });
+  });
+
   const sysmonXml = readFileSync(join(FIXTURES, 'windows', 'sysmon1-vboxmanage-headless.xml'), 'utf8').replace(
     /\r?\n\s*/g,
     '',
@@ -105,7 +116,7 @@ describe('the batch dispatcher', () => {
     }));
     try {
       const text = JSON.stringify({ category: 'process_creation', platform: 'linux', fields: {} });
-      const batch = parseRecords([input(text, 0), input(sysmonXml, 1)]);
+      const batch = parseRecords([input(text, 0), input(sysmonXml, 1)], { acceptNormalized: true });
       expect(batch.errors).toEqual([
         expect.objectContaining({ code: 'invalid-record', format: 'normalized', reason: 'parser failed: boom' }),
       ]);

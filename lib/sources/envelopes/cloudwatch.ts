@@ -38,7 +38,8 @@ export function decodeCloudWatchEvent(event: unknown, options: CloudWatchDecodeO
   let payload: unknown = event;
   if (data !== undefined) {
     if (typeof data !== 'string' || !BASE64.test(data)) {
-      return envelopeError('envelope-invalid', 'awslogs.data is not base64', origin, String(data).slice(0, 200));
+      const shown = typeof data === 'string' ? data.slice(0, 200) : `(${data === null ? 'null' : typeof data})`;
+      return envelopeError('envelope-invalid', 'awslogs.data is not base64', origin, shown);
     }
     const gunzipped = boundedGunzip(Buffer.from(data, 'base64'), limits.maxDecompressedBytes);
     if (!gunzipped.ok) {

@@ -3,7 +3,7 @@ import { excerptOf } from '../../model';
 import { type SourceLimits, withLimits } from '../limits';
 import type { RecordInput, SourceContext } from '../parser';
 import { type CloudWatchDecodeOptions, decodeCloudWatchEvent, isCloudWatchPayload } from './cloudwatch';
-import { type EnvelopeResult, jsonObjectOf } from './result';
+import { type EnvelopeResult, envelopeError, jsonObjectOf } from './result';
 
 export interface TextDecodeOptions {
   readonly limits?: Partial<SourceLimits>;
@@ -34,7 +34,10 @@ export function recordsFromText(text: string, origin: RecordPosition, options: T
         });
       }
       if (Array.isArray(whole)) return recordsOfArray(whole, origin, limits, options.context ?? {});
-      return recordsOfLines([JSON.stringify(whole)], origin, limits, options.context ?? {}, false);
+      const text = safeStringify(whole);
+      if (text === undefined)
+        return envelopeError('envelope-invalid', 'JSON nested too deeply to re-serialize', origin);
+      return recordsOfLines([text], origin, limits, options.context ?? {}, false);
     }
   }
   if (head.startsWith('{')) {
@@ -95,6 +98,15 @@ function firstLineIsJson(head: string): boolean {
   return jsonObjectOf(firstLine) !== undefined;
 }
 
+/** JSON.stringify that reports hostile nesting (stack exhaustion) as undefined instead of throwing. */
+function safeStringify(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    return undefined;
+  }
+}
+
 function parseWhole(body: string): unknown {
   try {
     return JSON.parse(body);
@@ -114,8 +126,18 @@ function recordsOfArray(
   const count = Math.min(values.length, limits.maxRecords);
   for (let index = 0; index < count; index++) {
     const value = values[index];
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    const text = typeof value === 'string' ? value : safeStringify(value);
     const position: RecordPosition = { ...origin, index };
+    if (text === undefined) {
+      errors.push({
+        code: 'invalid-record',
+        format: 'unknown',
+        reason: 'array element nested too deeply to re-serialize',
+        position,
+        excerpt: '',
+      });
+      continue;
+    }
     if (text.length > limits.maxRecordBytes) {
       errors.push(tooLarge(text, limits, position));
       continue;
