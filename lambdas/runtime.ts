@@ -13,7 +13,7 @@ import { DynamoDbDedupStore } from '../lib/adapters/dynamodb-dedup-store';
 import type { AlertPublisher } from '../lib/alerts/publisher';
 import { type AllowlistStore, CachedAllowlistStore } from '../lib/allowlist/store';
 import type { RuntimeConfig } from '../lib/config';
-import { describePosition, type FormatName, type ParseError } from '../lib/model';
+import { describePosition, excerptOf, type FormatName, type ParseError } from '../lib/model';
 import {
   AlertsNotPublishedError,
   ClaimsPendingError,
@@ -145,6 +145,14 @@ export interface Ingest {
 /** Parse errors logged one by one per invocation; the rest are summarised (a garbage feed must not flood the logs). */
 export const MAX_LOGGED_PARSE_ERRORS = 100;
 
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '(unserializable item)';
+  }
+}
+
 const SILENT: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
 const NO_METRICS: MetricSink = { count() {}, metadata() {}, flush() {} };
 
@@ -163,7 +171,8 @@ export function createIngest(deps: IngestDeps): Ingest {
       new DynamoDbAllowlistStore(deps.doc, config.allowlistTable, {
         onMalformed: (item) => {
           metrics.count('AllowlistEntryMalformed', 1);
-          logger.warn('allowlist entry ignored: malformed', { ...item });
+          // Bounded: an item is operator input, but a hostile or huge one must not flood the logs.
+          logger.warn('allowlist entry ignored: malformed', { item: excerptOf(safeJson(item), 500) });
         },
       }),
       { ttlSeconds: config.allowlistCacheSeconds, clock },

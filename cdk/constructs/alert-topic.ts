@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -40,7 +40,13 @@ export class AlertTopic extends Construct {
     });
     this.deliveryFailures = this.queue('DeliveryFailures');
     // SNS delivers to the redrive and SIEM queues with the key the queues are encrypted with.
-    props.key.grant(new iam.ServicePrincipal('sns.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+    props.key.grant(
+      new iam.ServicePrincipal('sns.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      'kms:GenerateDataKey*',
+      'kms:Decrypt',
+    );
 
     for (const email of props.emails) {
       this.topic.addSubscription(

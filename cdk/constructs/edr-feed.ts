@@ -42,7 +42,13 @@ export class EdrFeed extends Construct {
         deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
       });
       // S3 event notifications are sent by the S3 service; it needs the queue's key.
-      props.key.grant(new iam.ServicePrincipal('s3.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+      props.key.grant(
+        new iam.ServicePrincipal('s3.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+        'kms:GenerateDataKey*',
+        'kms:Decrypt',
+      );
     } else {
       this.queue = sqs.Queue.fromQueueArn(this, 'Queue', feed.queueArn);
     }

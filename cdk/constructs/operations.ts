@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -43,7 +43,13 @@ export class Operations extends Construct {
       enforceSSL: true,
     });
     // CloudWatch alarms publish to the encrypted topic with the topic's key.
-    props.topicKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
+    props.topicKey.grant(
+      new iam.ServicePrincipal('cloudwatch.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      'kms:GenerateDataKey*',
+      'kms:Decrypt',
+    );
     if (props.alarmEmail) {
       this.alarmTopic.addSubscription(
         new subscriptions.EmailSubscription(props.alarmEmail, { deadLetterQueue: props.deliveryFailures }),
@@ -106,6 +112,17 @@ export class Operations extends Construct {
         threshold: 5,
         evaluationPeriods: 2,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    add(
+      pipelineMetric('FailClosedLookups').createAlarm(this, 'FailClosedLookups', {
+        alarmDescription:
+          "vmsentry: the allowlist could not be read; alerts go out unfiltered (fail closed). Check the table, its key and the functions' permissions.",
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );

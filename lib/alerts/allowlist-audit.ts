@@ -40,6 +40,14 @@ export const MAX_REASONABLE_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 /** Why an entry suppresses more than one sanctioned thing on one host; empty for a narrow entry. */
+/** Fields whose content the actor writes freely. */
+const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
+  'CommandLine',
+  'ParentCommandLine',
+  'ScriptBlockText',
+  'Message',
+]);
+
 export function breadthOf(entry: AllowlistEntry, nowMs: number): string[] {
   const reasons: string[] = [];
   if (entry.host === GLOBAL_HOST) reasons.push('applies to every host (global scope)');
@@ -47,7 +55,12 @@ export function breadthOf(entry: AllowlistEntry, nowMs: number): string[] {
   const match = Object.entries(entry.match ?? {});
   if (match.length === 0) reasons.push('has no match condition: every event of the rule is suppressed');
   for (const [field, glob] of match) {
-    if (/^[*?]*$/.test(glob.trim())) reasons.push(`match.${field} is only wildcards ("${glob}")`);
+    const trimmed = glob.trim();
+    if (/^[*?]*$/.test(trimmed)) reasons.push(`match.${field} is only wildcards ("${glob}")`);
+    // "*text*" on free text is satisfied by anyone who adds that text to their own command or script.
+    else if (FREE_TEXT_FIELDS.has(field) && trimmed.startsWith('*') && trimmed.endsWith('*')) {
+      reasons.push(`match.${field} is a substring match ("${glob}"): anyone can add that text to their own command`);
+    }
   }
   if (entry.expiresAt === undefined) reasons.push('never expires');
   else {

@@ -172,6 +172,20 @@ describe('the vmsentry stack with the example configuration', () => {
     }
   });
 
+  it('lets AWS services use the keys only on behalf of this account', () => {
+    const keyPolicies = Object.values(resourcesOf(template, 'AWS::KMS::Key')).flatMap(
+      (key) =>
+        (key.Properties?.['KeyPolicy'] as { Statement: { Principal?: { Service?: string }; Condition?: unknown }[] })
+          .Statement,
+    );
+    const servicePrincipals = keyPolicies.filter((statement) => statement.Principal?.Service);
+    expect(servicePrincipals.length).toBeGreaterThan(0);
+    // aws:SourceAccount for service-wide grants; aws:SourceArn (the alert topic) for SNS delivering to our queues.
+    for (const statement of servicePrincipals) {
+      expect(JSON.stringify(statement.Condition ?? {})).toMatch(/aws:SourceAccount|aws:SourceArn/);
+    }
+  });
+
   it('rotates its KMS keys', () => {
     const keys = Object.values(resourcesOf(template, 'AWS::KMS::Key'));
     expect(keys.length).toBe(2);
@@ -185,6 +199,7 @@ describe('the vmsentry stack with the example configuration', () => {
     expect(names('Throttles')).toHaveLength(3);
     expect(names('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
     expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties).includes('ParseErrors'))).toHaveLength(1);
+    expect(names('FailClosedLookups')).toHaveLength(1);
     const heartbeats = names('IncomingLogEvents');
     expect(heartbeats).toHaveLength(EXAMPLE_CONFIG.logGroups.length);
     for (const heartbeat of heartbeats) {
@@ -230,7 +245,10 @@ describe('least privilege', () => {
       .flatMap(actionsOf)
       .filter((action) => action.startsWith('dynamodb:'));
     expect(dynamo).not.toContain('dynamodb:Scan');
-    expect(dynamo).not.toContain('dynamodb:BatchWriteItem');
+    const batchWrites = statementsOf(template).filter((statement) =>
+      actionsOf(statement).includes('dynamodb:BatchWriteItem'),
+    );
+    for (const statement of batchWrites) expect(JSON.stringify(statement.Resource)).toContain('TablesState');
     const allowlistWrites = statementsOf(template).filter(
       (statement) =>
         JSON.stringify(statement.Resource).includes('TablesAllowlist') &&

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -9,8 +11,16 @@ import { VmsentryStack } from '../../cdk/stack';
  * (NodejsFunction then emits a placeholder asset; bundling itself is exercised by `cdk synth` in CI).
  * A cdk-nag finding that is not acknowledged makes synthesis throw.
  */
+/** The feature flags of cdk.json, so tests synthesize what `cdk synth` does. */
+const CDK_JSON_CONTEXT = Object.fromEntries(
+  Object.entries(
+    (JSON.parse(readFileSync(join(__dirname, '../../cdk.json'), 'utf8')) as { context: Record<string, unknown> })
+      .context,
+  ).filter(([key]) => key.startsWith('@aws-cdk/')),
+);
+
 export function synth(rawConfig: unknown): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const stack = new VmsentryStack(app, 'Test', {
     config: parseConfig(rawConfig),
     env: { account: '123456789012', region: 'eu-west-1' },
