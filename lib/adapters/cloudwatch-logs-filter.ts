@@ -39,3 +39,8 @@ export class CloudWatchLogsFilterReader implements HuntPageReader {
     };
   }
 }
+
+/** FilterLogEvents' answer to an expired or foreign nextToken. */
+export function isStaleFilterToken(error: unknown): boolean {
+  return error instanceof Error && error.name === 'InvalidParameterException' && /token/i.test(error.message);
+}

@@ -1,4 +1,4 @@
-import type { HuntLogEvent, HuntPageReader } from './pages';
+import type { HuntLogEvent, HuntPage, HuntPageReader } from './pages';
 import { type HuntState, progressOf, withProgress } from './state';
 
 export interface HuntDeps {
@@ -10,6 +10,13 @@ export interface HuntDeps {
   readonly onPage?: (logGroup: string, page: number, events: number) => void;
   /** Stop after this many pages in this run (tests; operators bounding one run). */
   readonly maxPages?: number;
+  /**
+   * True for the reader's "this nextToken is no longer valid" error (FilterLogEvents tokens expire). The group then
+   * continues from the time of its last processed event instead of failing; events of that same millisecond may be
+   * read twice.
+   */
+  readonly isStaleToken?: (error: unknown) => boolean;
+  readonly onStaleToken?: (logGroup: string, resumeFromMs: number) => void;
 }
 
 export interface HuntSummary {
@@ -35,12 +42,23 @@ export async function runHunt(logGroups: readonly string[], initial: HuntState, 
       if (deps.maxPages !== undefined && pages >= deps.maxPages) {
         return { state, pages, events, complete: false };
       }
-      const page = await deps.reader.readPage({
-        logGroup,
-        startMs,
-        endMs,
-        ...(progress.nextToken ? { nextToken: progress.nextToken } : {}),
-      });
+      let page: HuntPage;
+      try {
+        page = await deps.reader.readPage({
+          logGroup,
+          startMs: progress.resumeFromMs ?? startMs,
+          endMs,
+          ...(progress.nextToken ? { nextToken: progress.nextToken } : {}),
+        });
+      } catch (error) {
+        if (!progress.nextToken || !deps.isStaleToken?.(error)) throw error;
+        const { nextToken: _stale, ...rest } = progress;
+        const resumeFromMs = progress.lastTimestampMs ?? progress.resumeFromMs ?? startMs;
+        progress = { ...rest, resumeFromMs };
+        state = withProgress(state, logGroup, progress);
+        deps.onStaleToken?.(logGroup, resumeFromMs);
+        continue;
+      }
       await deps.process(logGroup, page.events);
       pages += 1;
       events += page.events.length;
@@ -51,6 +69,7 @@ export async function runHunt(logGroups: readonly string[], initial: HuntState, 
         pages: progress.pages + 1,
         ...(page.nextToken ? { nextToken: page.nextToken } : {}),
         ...(last > 0 ? { lastTimestampMs: last } : {}),
+        ...(progress.resumeFromMs !== undefined ? { resumeFromMs: progress.resumeFromMs } : {}),
       };
       state = withProgress(state, logGroup, progress);
       await deps.save(state);

@@ -7,6 +7,8 @@ export interface GroupProgress {
   readonly nextToken?: string;
   /** Latest event time processed (epoch ms). */
   readonly lastTimestampMs?: number;
+  /** Set when a stale token forced a restart of the group at its last event time (events are in time order). */
+  readonly resumeFromMs?: number;
   readonly events: number;
   readonly pages: number;
 }
@@ -58,6 +60,9 @@ export function parseState(text: string): StateParse {
     }
     const token = entry['nextToken'];
     const last = entry['lastTimestampMs'];
+    const resume = entry['resumeFromMs'];
+    if (resume !== undefined && !isTime(resume))
+      return { ok: false, reason: `resumeFromMs of ${name.slice(0, 100)} is not a time` };
     if (token !== undefined && typeof token !== 'string')
       return { ok: false, reason: `nextToken of ${name.slice(0, 100)} is not a string` };
     if (last !== undefined && !isTime(last))
@@ -68,6 +73,7 @@ export function parseState(text: string): StateParse {
       pages: entry['pages'],
       ...(typeof token === 'string' ? { nextToken: token } : {}),
       ...(typeof last === 'number' ? { lastTimestampMs: last } : {}),
+      ...(typeof resume === 'number' ? { resumeFromMs: resume } : {}),
     };
   }
   return {

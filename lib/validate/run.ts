@@ -142,6 +142,10 @@ export async function runValidation(
     }
   }
 
+  const dedupPksOf = (item: Tracking): readonly string[] => {
+    item.dedupPks ??= deps.expectedPks?.(item.planned.records) ?? [];
+    return item.dedupPks;
+  };
   const pendingOf = (): PendingScenario[] =>
     tracking
       .filter((item) => item.writtenAtMs !== undefined && item.firstMatchMs === undefined)
@@ -149,7 +153,7 @@ export async function runValidation(
         scenarioId: item.planned.scenario.id,
         marker: item.planned.marker,
         expectedRules: item.planned.scenario.expectedRules,
-        dedupPks: (item.dedupPks ??= deps.expectedPks?.(item.planned.records) ?? []),
+        dedupPks: dedupPksOf(item),
       }));
 
   const deadline = deps.clock() + options.timeoutMs;

@@ -20,7 +20,7 @@ import { entryIdFor } from '../../lib/allowlist/item';
 import type { AllowlistEntry } from '../../lib/model';
 import { freshTables } from '../integration/harness';
 import { type Dynalite, startDynalite } from '../support/dynalite';
-import { jsonLines, memoryIo, runWithEnv } from '../validate/support';
+import { helpOf, jsonLines, memoryIo, runWithEnv } from '../validate/support';
 
 const NOW_MS = Date.UTC(2026, 10, 27, 12, 0, 0);
 const NOW = NOW_MS / 1000;
@@ -28,7 +28,14 @@ const DAY = 86_400;
 
 describe('allowlist write policy (pure)', () => {
   const policy = { maxDays: 90, allowBroad: false, nowSeconds: NOW };
-  const entry = (extra: Partial<AllowlistEntry>): AllowlistEntry => ({ host: 'h1', rule: 'r1', reason: 'x', owner: 'o', expiresAt: NOW + DAY, ...extra });
+  const entry = (extra: Partial<AllowlistEntry>): AllowlistEntry => ({
+    host: 'h1',
+    rule: 'r1',
+    reason: 'x',
+    owner: 'o',
+    expiresAt: NOW + DAY,
+    ...extra,
+  });
 
   it('accepts a host- and rule-scoped entry that expires within the limit', () => {
     expect(policyViolation(entry({}), policy)).toBeUndefined();
@@ -47,12 +54,21 @@ describe('allowlist write policy (pure)', () => {
     expect(isBroad(entry({}))).toBe(false);
     expect(policyViolation(entry({ host: '*' }), policy)).toContain('--allow-broad');
     expect(policyViolation(entry({ rule: '*' }), { ...policy, allowBroad: true })).toBeUndefined();
-    expect(policyViolation(entry({ rule: '*', expiresAt: NOW + 8 * DAY }), { ...policy, allowBroad: true })).toContain('7 days');
+    expect(policyViolation(entry({ rule: '*', expiresAt: NOW + 8 * DAY }), { ...policy, allowBroad: true })).toContain(
+      '7 days',
+    );
   });
 });
 
 describe('allowlist lint (pure)', () => {
-  const good: AllowlistEntry = { host: 'h1', rule: 'r1', match: { Image: '*\\VBoxManage.exe' }, reason: 'x', owner: 'o', expiresAt: NOW + DAY };
+  const good: AllowlistEntry = {
+    host: 'h1',
+    rule: 'r1',
+    match: { Image: '*\\VBoxManage.exe' },
+    reason: 'x',
+    owner: 'o',
+    expiresAt: NOW + DAY,
+  };
 
   it('finds nothing in a bounded, scoped, well-formed entry', () => {
     expect(lintEntries([good], NOW)).toEqual([]);
@@ -67,6 +83,11 @@ describe('allowlist lint (pure)', () => {
         { ...good, host: 'h3', match: { NewProcessName: 'x', CommandLine: '*', Image: '' } },
         { ...good, host: 'h4' },
         { ...good, host: 'h4', reason: 'same exception written twice', id: 'other-id' },
+        {
+          ...good,
+          host: 'h5',
+          match: { Image: 'C:/Program Files/Oracle/VirtualBox/VBoxManage.exe', User: ' CORP\\ci' },
+        },
       ],
       NOW,
     );
@@ -76,6 +97,7 @@ describe('allowlist lint (pure)', () => {
     expect(kinds('*')).toEqual(['broad']);
     expect(kinds('h3')).toEqual(['never-matching', 'never-matching', 'never-matching']);
     expect(kinds('h4')).toEqual(['duplicate']);
+    expect(kinds('h5')).toEqual(['never-matching', 'never-matching']);
   });
 
   it('prints a put-item command with DynamoDB JSON, quoting safe for a POSIX shell', () => {
@@ -118,7 +140,13 @@ describe('vmsentry allowlist against DynamoDB (dynalite)', () => {
     const io = memoryIo();
     expect(await runAdd(add({}), io, deps())).toBe(0);
     const [item] = await items();
-    expect(item).toMatchObject({ host: 'build-01', fqdn: 'build-01.corp.example.com', owner: 'platform@example.com', createdAt: NOW, expiresAt: NOW + 30 * DAY });
+    expect(item).toMatchObject({
+      host: 'build-01',
+      fqdn: 'build-01.corp.example.com',
+      owner: 'platform@example.com',
+      createdAt: NOW,
+      expiresAt: NOW + 30 * DAY,
+    });
     expect(item?.['match']).toEqual({ Image: '*\\VBoxManage.exe' });
   });
 
@@ -132,9 +160,15 @@ describe('vmsentry allowlist against DynamoDB (dynalite)', () => {
 
   it('add rejects a missing reason/owner/expiry, a too long expiry and a broad entry without --allow-broad', async () => {
     const io = memoryIo();
-    await expect(runAdd(add({ reason: undefined as unknown as string }), io, deps())).rejects.toThrow('--reason is required');
-    await expect(runAdd(add({ owner: undefined as unknown as string }), io, deps())).rejects.toThrow('--owner is required');
-    await expect(runAdd(add({ expires: undefined as unknown as string }), io, deps())).rejects.toThrow('--expires is required');
+    await expect(runAdd(add({ reason: undefined as unknown as string }), io, deps())).rejects.toThrow(
+      '--reason is required',
+    );
+    await expect(runAdd(add({ owner: undefined as unknown as string }), io, deps())).rejects.toThrow(
+      '--owner is required',
+    );
+    await expect(runAdd(add({ expires: undefined as unknown as string }), io, deps())).rejects.toThrow(
+      '--expires is required',
+    );
     await expect(runAdd(add({ expires: '120d' }), io, deps())).rejects.toThrow('at most 90');
     await expect(runAdd(add({ host: '*', expires: '3d' }), io, deps())).rejects.toThrow('--allow-broad');
     await expect(runAdd(add({ match: ['no-equals-sign'] }), io, deps())).rejects.toThrow('FIELD=GLOB');
@@ -142,12 +176,16 @@ describe('vmsentry allowlist against DynamoDB (dynalite)', () => {
     expect(await runAdd(add({ host: '*', expires: '3d', allowBroad: true }), io, deps())).toBe(0);
   });
 
-  it('add --print-only writes nothing and prints the put-item command and the entry', async () => {
+  it('add --print-only writes nothing and prints the put-item command and the item', async () => {
     const io = memoryIo();
     expect(await runAdd(add({ printOnly: true }), io, deps())).toBe(0);
     const [command, json] = io.out().trim().split('\n');
     expect(command).toMatch(/^aws dynamodb put-item --table-name '/);
-    expect(JSON.parse(json ?? '{}')).toMatchObject({ host: 'build-01.corp.example.com', owner: 'platform@example.com' });
+    expect(JSON.parse(json ?? '{}')).toMatchObject({
+      host: 'build-01',
+      fqdn: 'build-01.corp.example.com',
+      owner: 'platform@example.com',
+    });
     expect(await items()).toEqual([]);
   });
 
@@ -248,7 +286,7 @@ describe('vmsentry allowlist (child process)', () => {
     const down = await runWithEnv(['allowlist', 'list', '--table', 't', '--endpoint', 'http://127.0.0.1:9']);
     expect(down.code).toBe(2);
     expect(down.stderr).toContain('cannot reach http://127.0.0.1:9');
-    const help = await runWithEnv(['allowlist', 'add', '--help']);
+    const help = await helpOf(['allowlist', 'add', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--allow-broad');
     expect(help.stdout).toContain('Exit codes: 0 ok, 1 findings');

@@ -1,7 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandInput } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  FilterLogEventsCommand,
+  type FilterLogEventsCommandInput,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type HuntCommandOptions, runHuntCommand } from '../../bin/commands/hunt';
@@ -13,13 +17,19 @@ const logs = mockClient(CloudWatchLogsClient);
 const sns = mockClient(SNSClient);
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:vmsentry-alerts';
-const context = (marker: string, offset: number) => ({ marker, nowMs: NOW - offset, host: 'hunt-host.example.internal' });
+const context = (marker: string, offset: number) => ({
+  marker,
+  nowMs: NOW - offset,
+  host: 'hunt-host.example.internal',
+});
 
 /** Three pages of /vmsentry/linux/audit (benign line, QEMU headless, benign) and one page of the EKS audit log. */
 const AUDIT_PAGES = [
-  ['node=h type=USER_LOGIN msg=audit(1795800000.000:1): pid=1 uid=0 auid=0 ses=1 msg=\'op=login acct="root" exe="/usr/sbin/sshd" res=success\''],
+  [
+    'node=h type=USER_LOGIN msg=audit(1795800000.000:1): pid=1 uid=0 auid=0 ses=1 msg=\'op=login acct="root" exe="/usr/sbin/sshd" res=success\'',
+  ],
   qemuHeadless.build(context('vmsentry-validate-hunt-qemu', 3_600_000)).map((record) => record.message),
-  ['node=h type=USER_LOGOUT msg=audit(1795800001.000:2): pid=1 uid=0 auid=0 ses=1 msg=\'op=logout res=success\''],
+  ["node=h type=USER_LOGOUT msg=audit(1795800001.000:2): pid=1 uid=0 auid=0 ses=1 msg='op=logout res=success'"],
 ];
 const EKS_PAGE = privilegedPod.build(context('vmsentry-validate-hunt-pod', 7_200_000)).map((record) => record.message);
 
@@ -31,7 +41,12 @@ function servePages(): FilterLogEventsCommandInput[] {
     const index = input.nextToken ? Number(input.nextToken.replace('token-', '')) : 0;
     const messages = pages[index] ?? [];
     return {
-      events: messages.map((message, at) => ({ message, timestamp: NOW - 3_600_000 + at, logStreamName: 'i-0abc', eventId: `${index}-${at}` })),
+      events: messages.map((message, at) => ({
+        message,
+        timestamp: NOW - 3_600_000 + at,
+        logStreamName: 'i-0abc',
+        eventId: `${index}-${at}`,
+      })),
       ...(index + 1 < pages.length ? { nextToken: `token-${index + 1}` } : {}),
     };
   });
@@ -79,7 +94,9 @@ describe('vmsentry hunt (FilterLogEvents mocked)', () => {
   });
 
   it('exits 0 with no alerts when the range holds only benign events', async () => {
-    logs.on(FilterLogEventsCommand).resolves({ events: [{ message: AUDIT_PAGES[0]?.[0] ?? '', timestamp: NOW - 10, logStreamName: 's' }] });
+    logs
+      .on(FilterLogEventsCommand)
+      .resolves({ events: [{ message: AUDIT_PAGES[0]?.[0] ?? '', timestamp: NOW - 10, logStreamName: 's' }] });
     const io = memoryIo();
     expect(await runHuntCommand(options({ logGroup: ['/vmsentry/linux/audit'] }), io, { clock: () => NOW })).toBe(0);
     expect(io.out()).toBe('');
@@ -93,7 +110,11 @@ describe('vmsentry hunt (FilterLogEvents mocked)', () => {
     await runHuntCommand(options({ state, maxPages: 2 }), first, { clock: () => NOW });
     expect(first.err()).toContain('paused');
     const saved = parseState(readFileSync(state, 'utf8'));
-    expect(saved.ok && saved.state.groups['/vmsentry/linux/audit']).toMatchObject({ done: false, nextToken: 'token-2', pages: 2 });
+    expect(saved.ok && saved.state.groups['/vmsentry/linux/audit']).toMatchObject({
+      done: false,
+      nextToken: 'token-2',
+      pages: 2,
+    });
 
     const second = memoryIo();
     await runHuntCommand(options({ state, start: '5m' }), second, { clock: () => NOW + 60_000 });
@@ -117,7 +138,9 @@ describe('vmsentry hunt (FilterLogEvents mocked)', () => {
     await runHuntCommand(options({ publish: true, topicArn: TOPIC }), io, { clock: () => NOW });
     const published = sns.commandCalls(PublishCommand).length + sns.commandCalls(PublishBatchCommand).length;
     expect(published).toBeGreaterThan(0);
-    const topics = [...sns.commandCalls(PublishCommand), ...sns.commandCalls(PublishBatchCommand)].map((call) => call.args[0].input.TopicArn);
+    const topics = [...sns.commandCalls(PublishCommand), ...sns.commandCalls(PublishBatchCommand)].map(
+      (call) => call.args[0].input.TopicArn,
+    );
     expect(new Set(topics)).toEqual(new Set([TOPIC]));
     expect(jsonLines(io.out()).length).toBeGreaterThan(0);
     expect(io.err()).toContain('published to SNS');
@@ -133,16 +156,47 @@ describe('vmsentry hunt (FilterLogEvents mocked)', () => {
 
   it('--table prints a table for humans (here: the script blocks of the Hyper-V scenario)', async () => {
     const blocks = hypervVm.build(context('vmsentry-validate-hunt-hv', 60_000)).map((record) => record.message);
-    logs.on(FilterLogEventsCommand).resolves({ events: blocks.map((message, at) => ({ message, timestamp: NOW - 60_000 + at, logStreamName: 's' })) });
+    logs.on(FilterLogEventsCommand).resolves({
+      events: blocks.map((message, at) => ({ message, timestamp: NOW - 60_000 + at, logStreamName: 's' })),
+    });
     const io = memoryIo();
-    await runHuntCommand(options({ logGroup: ['/vmsentry/windows/powershell'], table: true }), io, { clock: () => NOW });
+    await runHuntCommand(options({ logGroup: ['/vmsentry/windows/powershell'], table: true }), io, {
+      clock: () => NOW,
+    });
     expect(io.out()).toContain('Hyper-V VM Created');
+  });
+
+  it('continues from the last event time when FilterLogEvents says the saved token expired', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-hunt-'));
+    const state = path.join(dir, 'hunt.json');
+    servePages();
+    await runHuntCommand(options({ logGroup: ['/vmsentry/linux/audit'], state, maxPages: 1 }), memoryIo(), {
+      clock: () => NOW,
+    });
+    logs.reset();
+    const calls: FilterLogEventsCommandInput[] = [];
+    logs.on(FilterLogEventsCommand).callsFake((input: FilterLogEventsCommandInput) => {
+      calls.push(input);
+      if (input.nextToken)
+        throw Object.assign(new Error('The specified nextToken is invalid.'), { name: 'InvalidParameterException' });
+      return { events: [] };
+    });
+    const io = memoryIo();
+    expect(
+      await runHuntCommand(options({ logGroup: ['/vmsentry/linux/audit'], state }), io, { clock: () => NOW }),
+    ).toBe(0);
+    expect(io.err()).toContain('token has expired');
+    expect(calls.map((call) => call.nextToken ?? null)).toEqual(['token-1', null]);
+    expect(calls[1]?.startTime).toBe(NOW - 3_600_000);
   });
 });
 
 describe('vmsentry hunt (child process)', () => {
   it('exits 2 with advice when there are no credentials', async () => {
-    const result = await runWithEnv(['hunt', '--log-group', '/g', '--start', '1h'], { AWS_PROFILE: 'missing-profile', AWS_REGION: 'us-east-1' });
+    const result = await runWithEnv(['hunt', '--log-group', '/g', '--start', '1h'], {
+      AWS_PROFILE: 'missing-profile',
+      AWS_REGION: 'us-east-1',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no AWS credentials');
   });

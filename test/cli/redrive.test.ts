@@ -14,7 +14,7 @@ import { privilegedContainer, qemuHeadless } from '../../lib/validate';
 import { freshTables, TOPIC_ARN } from '../integration/harness';
 import { subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
-import { jsonLines, memoryIo, runWithEnv } from '../validate/support';
+import { helpOf, jsonLines, memoryIo } from '../validate/support';
 
 const sqs = mockClient(SQSClient);
 const sns = mockClient(SNSClient);
@@ -31,7 +31,12 @@ function onFailureRecord(requestPayload: unknown): string {
   return JSON.stringify({
     version: '1.0',
     timestamp: '2026-11-27T12:00:05.000Z',
-    requestContext: { requestId: 'req-1', functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:sub:$LATEST', condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+    requestContext: {
+      requestId: 'req-1',
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:sub:$LATEST',
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
     requestPayload,
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     responsePayload: { errorType: 'AlertsNotPublishedError', errorMessage: 'SNS down' },
@@ -39,7 +44,12 @@ function onFailureRecord(requestPayload: unknown): string {
 }
 
 const KINESIS_RECORD = JSON.stringify({
-  requestContext: { requestId: 'r', functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:k', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+  requestContext: {
+    requestId: 'r',
+    functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:k',
+    condition: 'RetryAttemptsExhausted',
+    approximateInvokeCount: 3,
+  },
   responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
   version: '1.0',
   timestamp: '2026-11-27T12:00:05.000Z',
@@ -61,7 +71,14 @@ function queueOf(bodies: string[]): { deleted: string[] } {
   sqs.on(ReceiveMessageCommand).callsFake(() => {
     if (served) return { Messages: [] };
     served = true;
-    return { Messages: bodies.map((Body, index) => ({ Body, MessageId: `msg-${index}`, ReceiptHandle: `rh-${index}`, Attributes: { ApproximateReceiveCount: '4' } })) };
+    return {
+      Messages: bodies.map((Body, index) => ({
+        Body,
+        MessageId: `msg-${index}`,
+        ReceiptHandle: `rh-${index}`,
+        Attributes: { ApproximateReceiveCount: '4' },
+      })),
+    };
   });
   sqs.on(DeleteMessageCommand).callsFake((input: { ReceiptHandle?: string }) => {
     state.deleted.push(input.ReceiptHandle ?? '');
@@ -108,7 +125,10 @@ describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () =
   const docker = () => privilegedContainer.build({ marker, nowMs: NOW, host: 'h2' }).map((record) => record.message);
 
   it('replays an on-failure record and a DLQ raw event through the pipeline, publishes, then deletes each', async () => {
-    const queue = queueOf([onFailureRecord(cloudWatchEvent(qemu(), '/vmsentry/linux/audit')), JSON.stringify(cloudWatchEvent(docker(), '/vmsentry/linux/audit'))]);
+    const queue = queueOf([
+      onFailureRecord(cloudWatchEvent(qemu(), '/vmsentry/linux/audit')),
+      JSON.stringify(cloudWatchEvent(docker(), '/vmsentry/linux/audit')),
+    ]);
     snsSucceeds();
     const io = memoryIo();
     const code = await runRedrive(options(), io, { env: {} });
@@ -142,7 +162,12 @@ describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () =
       source: 'syscall',
       time: '2026-11-27T12:00:00.000000000Z',
       hostname: 'node-1',
-      output_fields: { 'container.id': 'abc', 'container.image.repository': 'alpine', 'container.privileged': true, 'proc.cmdline': 'sh' },
+      output_fields: {
+        'container.id': 'abc',
+        'container.image.repository': 'alpine',
+        'container.privileged': true,
+        'proc.cmdline': 'sh',
+      },
     });
     const queue = queueOf([falco]);
     snsSucceeds();
@@ -177,7 +202,10 @@ describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () =
 
   it('with --function, re-invokes the function with the original event and deletes only what succeeded', async () => {
     const event = cloudWatchEvent(qemu(), '/vmsentry/linux/audit');
-    const queue = queueOf([onFailureRecord(event), JSON.stringify({ ...cloudWatchEvent(docker(), '/x'), note: 'fails' })]);
+    const queue = queueOf([
+      onFailureRecord(event),
+      JSON.stringify({ ...cloudWatchEvent(docker(), '/x'), note: 'fails' }),
+    ]);
     const payloads: unknown[] = [];
     const invoker: FunctionInvoker = {
       async invoke(_name, payload) {
@@ -186,26 +214,34 @@ describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () =
       },
     };
     const io = memoryIo();
-    expect(await runRedrive(options({ function: 'sub' }), io, { env: {}, replayer: new InvokeReplayer(invoker, 'sub') })).toBe(1);
+    expect(
+      await runRedrive(options({ function: 'sub' }), io, { env: {}, replayer: new InvokeReplayer(invoker, 'sub') }),
+    ).toBe(1);
     expect(payloads[0]).toEqual(event);
     expect(queue.deleted).toEqual(['rh-0']);
   });
 
   it('needs the tables and topic to replay here, and says how to give them', async () => {
     queueOf([]);
-    await expect(runRedrive(options({ allowlistTable: undefined as unknown as string }), memoryIo(), { env: {} })).rejects.toThrow('ALLOWLIST_TABLE');
-    await expect(runRedrive(options({ queueUrl: ['not-a-url'] }), memoryIo(), { env: {} })).rejects.toThrow('not an SQS queue URL');
+    await expect(
+      runRedrive(options({ allowlistTable: undefined as unknown as string }), memoryIo(), { env: {} }),
+    ).rejects.toThrow('ALLOWLIST_TABLE');
+    await expect(runRedrive(options({ queueUrl: ['not-a-url'] }), memoryIo(), { env: {} })).rejects.toThrow(
+      'not an SQS queue URL',
+    );
   });
 
   it('derives the queue ARN from AWS and LocalStack queue URLs', () => {
     expect(queueArnOf(QUEUE)).toBe('arn:aws:sqs:us-east-1:123456789012:vmsentry-subscription-failures');
-    expect(queueArnOf('http://sqs.eu-west-1.localhost.localstack.cloud:4566/000000000000/dlq')).toBe('arn:aws:sqs:eu-west-1:000000000000:dlq');
+    expect(queueArnOf('http://sqs.eu-west-1.localhost.localstack.cloud:4566/000000000000/dlq')).toBe(
+      'arn:aws:sqs:eu-west-1:000000000000:dlq',
+    );
   });
 });
 
-describe('vmsentry redrive (child process)', () => {
+describe('vmsentry redrive --help', () => {
   it('--help explains Kinesis records and the exit codes', async () => {
-    const result = await runWithEnv(['redrive', '--help']);
+    const result = await helpOf(['redrive', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Kinesis on-failure records carry only shard and sequence numbers');
     expect(result.stdout).toContain('Exit codes: 0 everything replayed');

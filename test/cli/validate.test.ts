@@ -14,7 +14,7 @@ import { SCENARIOS } from '../../lib/validate';
 import { freshTables, handlerDeps, putEntries, testConfig } from '../integration/harness';
 import { subscriptionEvent } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
-import { jsonLines, memoryIo, runWithEnv } from '../validate/support';
+import { helpOf, jsonLines, memoryIo, runWithEnv } from '../validate/support';
 
 const logs = mockClient(CloudWatchLogsClient);
 const sns = mockClient(SNSClient);
@@ -32,15 +32,26 @@ function queueFedBySns(): { bodies: string[]; deleted: string[]; released: strin
     deliver(input.Message);
     return { MessageId: 'm' };
   });
-  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries?: { Id?: string; Message?: string }[] }) => {
-    for (const entry of input.PublishBatchRequestEntries ?? []) deliver(entry.Message);
-    return { Successful: (input.PublishBatchRequestEntries ?? []).map((entry) => ({ Id: entry.Id, MessageId: 'm' })), Failed: [] };
-  });
+  sns
+    .on(PublishBatchCommand)
+    .callsFake((input: { PublishBatchRequestEntries?: { Id?: string; Message?: string }[] }) => {
+      for (const entry of input.PublishBatchRequestEntries ?? []) deliver(entry.Message);
+      return {
+        Successful: (input.PublishBatchRequestEntries ?? []).map((entry) => ({ Id: entry.Id, MessageId: 'm' })),
+        Failed: [],
+      };
+    });
   let received = 0;
   sqs.on(ReceiveMessageCommand).callsFake(() => {
     const batch = state.bodies.slice(received, received + 10);
     received += batch.length;
-    return { Messages: batch.map((Body, index) => ({ Body, MessageId: `q-${received + index}`, ReceiptHandle: `rh-${received - batch.length + index}` })) };
+    return {
+      Messages: batch.map((Body, index) => ({
+        Body,
+        MessageId: `q-${received + index}`,
+        ReceiptHandle: `rh-${received - batch.length + index}`,
+      })),
+    };
   });
   sqs.on(DeleteMessageBatchCommand).callsFake((input: { Entries?: { ReceiptHandle?: string }[] }) => {
     for (const entry of input.Entries ?? []) state.deleted.push(entry.ReceiptHandle ?? '');
@@ -73,19 +84,31 @@ describe('vmsentry validate end to end (real subscription handler, dynalite, SNS
     const handler = createCloudWatchHandler(handlerDeps(db, testConfig(tables)));
     const puts: string[] = [];
     logs.on(CreateLogStreamCommand).resolves({});
-    logs.on(PutLogEventsCommand).callsFake(async (input: { logGroupName: string; logStreamName: string; logEvents: { timestamp: number; message: string }[] }) => {
-      puts.push(input.logGroupName);
-      const payload = {
-        messageType: 'DATA_MESSAGE',
-        owner: '123456789012',
-        logGroup: input.logGroupName,
-        logStream: input.logStreamName,
-        subscriptionFilters: ['vmsentry'],
-        logEvents: input.logEvents.map((event, index) => ({ id: `${event.timestamp}${index}`.padStart(56, '3'), timestamp: event.timestamp, message: event.message })),
-      };
-      await handler(subscriptionEvent(payload) as CloudWatchLogsEvent);
-      return {};
-    });
+    logs
+      .on(PutLogEventsCommand)
+      .callsFake(
+        async (input: {
+          logGroupName: string;
+          logStreamName: string;
+          logEvents: { timestamp: number; message: string }[];
+        }) => {
+          puts.push(input.logGroupName);
+          const payload = {
+            messageType: 'DATA_MESSAGE',
+            owner: '123456789012',
+            logGroup: input.logGroupName,
+            logStream: input.logStreamName,
+            subscriptionFilters: ['vmsentry'],
+            logEvents: input.logEvents.map((event, index) => ({
+              id: `${event.timestamp}${index}`.padStart(56, '3'),
+              timestamp: event.timestamp,
+              message: event.message,
+            })),
+          };
+          await handler(subscriptionEvent(payload) as CloudWatchLogsEvent);
+          return {};
+        },
+      );
     return { tables, puts };
   }
 
@@ -106,10 +129,19 @@ describe('vmsentry validate end to end (real subscription handler, dynalite, SNS
     const io = memoryIo();
     const code = await runValidate(options({ queueUrl: QUEUE }), io, { pollMs: 100 });
     const results = jsonLines(io.out());
-    expect(results.map((result) => [result['scenario'], result['status']])).toEqual(SCENARIOS.map((scenario) => [scenario.id, 'pass']));
+    expect(results.map((result) => [result['scenario'], result['status']])).toEqual(
+      SCENARIOS.map((scenario) => [scenario.id, 'pass']),
+    );
     expect(code).toBe(0);
     expect(new Set(puts)).toEqual(
-      new Set(['/vmsentry/windows/sysmon', '/vmsentry/windows/security', '/vmsentry/windows/system', '/vmsentry/windows/powershell', '/vmsentry/linux/audit', '/aws/eks/prod/cluster']),
+      new Set([
+        '/vmsentry/windows/sysmon',
+        '/vmsentry/windows/security',
+        '/vmsentry/windows/system',
+        '/vmsentry/windows/powershell',
+        '/vmsentry/linux/audit',
+        '/aws/eks/prod/cluster',
+      ]),
     );
     for (const result of results) expect(typeof result['latencyMs']).toBe('number');
     // Our alerts were consumed; nothing else was on the queue.
@@ -120,11 +152,19 @@ describe('vmsentry validate end to end (real subscription handler, dynalite, SNS
   it('fails (exit 1) when an allowlist entry hides the detections on the validation host: the alert never comes', async () => {
     const { tables } = await subscribedLogGroups();
     await putEntries(db, tables.allowlist, [
-      { host: HOST, rule: 'attack.t1564.006', reason: 'lab', owner: 'me', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+      {
+        host: HOST,
+        rule: 'attack.t1564.006',
+        reason: 'lab',
+        owner: 'me',
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      },
     ]);
     queueFedBySns();
     const io = memoryIo();
-    const code = await runValidate(options({ queueUrl: QUEUE, scenario: ['qemu-headless'], timeout: 1 }), io, { pollMs: 100 });
+    const code = await runValidate(options({ queueUrl: QUEUE, scenario: ['qemu-headless'], timeout: 1 }), io, {
+      pollMs: 100,
+    });
     const [result] = jsonLines(io.out());
     expect(result?.['status']).toBe('fail');
     expect(String(result?.['reason'])).toContain('9a08ac1f');
@@ -148,7 +188,11 @@ describe('vmsentry validate end to end (real subscription handler, dynalite, SNS
       Failed: [],
     }));
     const io = memoryIo();
-    const code = await runValidate(options({ stateTable: tables.state, scenario: ['hyperv-vm', 'privileged-container'] }), io, { pollMs: 100 });
+    const code = await runValidate(
+      options({ stateTable: tables.state, scenario: ['hyperv-vm', 'privileged-container'] }),
+      io,
+      { pollMs: 100 },
+    );
     expect(jsonLines(io.out()).map((result) => result['status'])).toEqual(['pass', 'pass']);
     expect(code).toBe(0);
   });
@@ -159,18 +203,31 @@ describe('vmsentry validate end to end (real subscription handler, dynalite, SNS
     sns.on(PublishBatchCommand).rejects(new Error('SNS down'));
     logs.on(PutLogEventsCommand).resolves({});
     const io = memoryIo();
-    const code = await runValidate(options({ stateTable: tables.state, scenario: ['privileged-container'], timeout: 1 }), io, { pollMs: 100 });
+    const code = await runValidate(
+      options({ stateTable: tables.state, scenario: ['privileged-container'], timeout: 1 }),
+      io,
+      { pollMs: 100 },
+    );
     expect(jsonLines(io.out())[0]?.['status']).toBe('fail');
     expect(code).toBe(1);
   });
 });
 
 describe('vmsentry validate: flags (in process)', () => {
-  const base: ValidateCommandOptions = { scenario: [], logGroup: [], config: 'config/example.json', timeout: 5, host: HOST };
+  const base: ValidateCommandOptions = {
+    scenario: [],
+    logGroup: [],
+    config: 'config/example.json',
+    timeout: 5,
+    host: HOST,
+  };
 
   it('--log-group overrides the config for one format', async () => {
     const io = memoryIo();
-    await runValidate({ ...base, dryRun: true, json: true, scenario: ['qemu-headless'], logGroup: ['auditd=/custom/audit'] }, io);
+    await runValidate(
+      { ...base, dryRun: true, json: true, scenario: ['qemu-headless'], logGroup: ['auditd=/custom/audit'] },
+      io,
+    );
     expect(new Set(jsonLines(io.out()).map((line) => line['logGroup']))).toEqual(new Set(['/custom/audit']));
   });
 
@@ -178,7 +235,9 @@ describe('vmsentry validate: flags (in process)', () => {
     const io = memoryIo();
     await expect(runValidate({ ...base, dryRun: true, logGroup: ['nonsense'] }, io)).rejects.toThrow('FORMAT=NAME');
     await expect(runValidate({ ...base, dryRun: true, logGroup: ['nope=/x'] }, io)).rejects.toThrow('unknown format');
-    await expect(runValidate({ ...base, dryRun: true, scenario: ['vmware'] }, io)).rejects.toThrow('unknown scenario "vmware"');
+    await expect(runValidate({ ...base, dryRun: true, scenario: ['vmware'] }, io)).rejects.toThrow(
+      'unknown scenario "vmware"',
+    );
     await expect(runValidate({ ...base, queueUrl: QUEUE, stateTable: 't' }, io)).rejects.toThrow('not both');
     await expect(runValidate({ ...base }, io)).rejects.toThrow('--queue-url');
   });
@@ -192,33 +251,54 @@ describe('vmsentry validate: flags (in process)', () => {
 
 describe('vmsentry validate (child process)', () => {
   it('--help documents the exit codes and that nothing runs on a host', async () => {
-    const result = await runWithEnv(['validate', '--help']);
+    const result = await helpOf(['validate', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Exit codes: 0 every scenario passed, 1 a scenario failed, 2 usage');
     expect(result.stdout).toContain('Nothing runs on any host');
   });
 
   it('--dry-run --json prints the telemetry per log group from config/example.json and needs no credentials', async () => {
-    const result = await runWithEnv(['validate', '--dry-run', '--json', '--scenario', 'privileged-pod', '--scenario', 'qemu-headless']);
+    const result = await runWithEnv([
+      'validate',
+      '--dry-run',
+      '--json',
+      '--scenario',
+      'privileged-pod',
+      '--scenario',
+      'qemu-headless',
+    ]);
     expect(result.code).toBe(0);
     const lines = jsonLines(result.stdout);
-    expect(new Set(lines.map((line) => line['logGroup']))).toEqual(new Set(['/aws/eks/prod/cluster', '/vmsentry/linux/audit']));
+    expect(new Set(lines.map((line) => line['logGroup']))).toEqual(
+      new Set(['/aws/eks/prod/cluster', '/vmsentry/linux/audit']),
+    );
     for (const line of lines) expect(String(line['logStream'])).toMatch(/^vmsentry-validate-\d{4}-\d{2}-\d{2}$/);
     expect(lines.filter((line) => String(line['message']).includes(String(line['marker']))).length).toBeGreaterThan(0);
   });
 
   it('exits 2 with advice when the named profile has no credentials', async () => {
-    const result = await runWithEnv(['validate', '--scenario', 'qemu-headless', '--queue-url', QUEUE, '--timeout', '5'], {
-      AWS_PROFILE: 'missing-profile',
-      AWS_REGION: 'us-east-1',
-    });
+    const result = await runWithEnv(
+      ['validate', '--scenario', 'qemu-headless', '--queue-url', QUEUE, '--timeout', '5'],
+      {
+        AWS_PROFILE: 'missing-profile',
+        AWS_REGION: 'us-east-1',
+      },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no AWS credentials');
     expect(result.stderr).toContain('--profile');
   });
 
   it('exits 2 with "cannot reach" when the endpoint is down', async () => {
-    const result = await runWithEnv(['validate', '--scenario', 'qemu-headless', '--queue-url', QUEUE, '--endpoint', 'http://127.0.0.1:9']);
+    const result = await runWithEnv([
+      'validate',
+      '--scenario',
+      'qemu-headless',
+      '--queue-url',
+      QUEUE,
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot reach http://127.0.0.1:9');
   });

@@ -1,0 +1,653 @@
+/**
+ * `vmsentry allowlist add | list | remove | expire | import | export | lint`: manage the per-host allowlist table.
+ * Every write is validated first (reason, owner, bounded expiry; broad entries need --allow-broad and a short expiry)
+ * and conditional, so an entry is never silently overwritten. --print-only prints the `aws dynamodb put-item` command
+ * instead, for teams that manage entries themselves.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Command, InvalidArgumentError } from 'commander';
+import { isConditionalCheckFailed } from '../../lib/adapters/dynamodb-errors';
+import { parseAllowlistFile } from '../../lib/allowlist/file';
+import { compileGlob } from '../../lib/allowlist/glob';
+import { partitionOf } from '../../lib/allowlist/host';
+import { entryIdFor, entryToItem, itemToEntry, toDynamoJson, validateEntry } from '../../lib/allowlist/item';
+import { parseTime } from '../../lib/hunt/time';
+import { ALL_RULES, type AllowlistEntry, type FieldName, GLOBAL_HOST } from '../../lib/model';
+import { formatTable } from '../../lib/scan/table';
+import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
+import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import { collect } from '../rule-sources';
+
+export const DEFAULT_MAX_DAYS = 90;
+export const BROAD_MAX_DAYS = 7;
+const DAY = 86_400;
+
+export interface AllowlistCommonOptions extends AwsOptions {
+  readonly table?: string;
+  readonly json?: boolean;
+}
+
+/** What a command needs from the outside: the table client and the clock (tests pass dynalite and a fixed time). */
+export interface AllowlistDeps {
+  readonly doc?: DynamoDBDocumentClient;
+  readonly nowMs?: number;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+// ─── write policy ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface WritePolicy {
+  readonly maxDays: number;
+  readonly allowBroad: boolean;
+  readonly nowSeconds: number;
+}
+
+export function isBroad(entry: Pick<AllowlistEntry, 'host' | 'rule'>): boolean {
+  return entry.host === GLOBAL_HOST || entry.rule === ALL_RULES;
+}
+
+/** Why an entry may not be written, or undefined when it may. */
+export function policyViolation(entry: AllowlistEntry, policy: WritePolicy): string | undefined {
+  if (entry.expiresAt === undefined) return 'expiresAt is required (every exception must end)';
+  if (entry.expiresAt <= policy.nowSeconds) return 'expiresAt is in the past';
+  const days = (entry.expiresAt - policy.nowSeconds) / DAY;
+  if (days > policy.maxDays) return `expiresAt is ${Math.ceil(days)} days away; at most ${policy.maxDays} (--max-days)`;
+  if (isBroad(entry)) {
+    if (!policy.allowBroad) {
+      return `host "*" or rule "*" suppresses across the fleet or every rule: pass --allow-broad to write it`;
+    }
+    if (days > BROAD_MAX_DAYS) return `a broad entry may last at most ${BROAD_MAX_DAYS} days`;
+  }
+  return undefined;
+}
+
+// ─── lint ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Every normalized field name; a Record keyed by FieldName makes the compiler keep this list complete. */
+const MODEL_FIELDS: Record<FieldName, true> = {
+  Image: true,
+  OriginalFileName: true,
+  CommandLine: true,
+  CurrentDirectory: true,
+  ProcessId: true,
+  ProcessGuid: true,
+  ParentImage: true,
+  ParentCommandLine: true,
+  ParentProcessId: true,
+  ParentProcessGuid: true,
+  User: true,
+  UserId: true,
+  LoginUser: true,
+  LogonId: true,
+  IntegrityLevel: true,
+  Hashes: true,
+  Product: true,
+  Company: true,
+  Description: true,
+  FileVersion: true,
+  Signer: true,
+  Args: true,
+  ScriptBlockText: true,
+  ScriptBlockId: true,
+  Path: true,
+  MessageNumber: true,
+  MessageTotal: true,
+  Partial: true,
+  ServiceName: true,
+  ImagePath: true,
+  ServiceType: true,
+  StartType: true,
+  AccountName: true,
+  ContainerRuntime: true,
+  ContainerImage: true,
+  ContainerName: true,
+  ContainerId: true,
+  PodName: true,
+  Namespace: true,
+  Privileged: true,
+  HostPID: true,
+  HostNetwork: true,
+  HostIPC: true,
+  HostPathMounts: true,
+  CapabilitiesAdded: true,
+  AllowPrivilegeEscalation: true,
+  RunAsUser: true,
+  Actor: true,
+  Ephemeral: true,
+  ApiService: true,
+  ApiOperation: true,
+  ApiResource: true,
+  ApiSubresource: true,
+  SourceIp: true,
+  UserAgent: true,
+  ApiResult: true,
+  EventID: true,
+  Channel: true,
+  Provider: true,
+  FalcoRule: true,
+  FalcoPriority: true,
+  Message: true,
+};
+
+export type LintKind = 'expired' | 'broad' | 'never-matching' | 'duplicate' | 'unbounded' | 'malformed';
+
+export interface LintFinding {
+  readonly kind: LintKind;
+  readonly host: string;
+  readonly id: string;
+  readonly detail: string;
+}
+
+/** Findings for a set of entries: what an auditor should look at. Pure. */
+export function lintEntries(
+  entries: readonly AllowlistEntry[],
+  nowSeconds: number,
+  maxDays = DEFAULT_MAX_DAYS,
+): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    const id = entry.id ?? entryIdFor(entry);
+    const at = (kind: LintKind, detail: string) => findings.push({ kind, host: entry.host, id, detail });
+    if (entry.expiresAt === undefined) at('unbounded', 'no expiresAt: the entry never ends');
+    else if (entry.expiresAt <= nowSeconds)
+      at('expired', `expired ${new Date(entry.expiresAt * 1000).toISOString()} (kept for audit; remove when done)`);
+    else if (entry.expiresAt - nowSeconds > maxDays * DAY)
+      at('unbounded', `expires more than ${maxDays} days from now`);
+    if (isBroad(entry))
+      at(
+        'broad',
+        `host "${entry.host}" rule "${entry.rule}" applies ${entry.host === GLOBAL_HOST ? 'to every host' : 'to every rule'}`,
+      );
+    for (const [field, pattern] of Object.entries(entry.match ?? {})) {
+      const problem = neverMatching(field, pattern);
+      if (problem) at('never-matching', problem);
+    }
+    const content = JSON.stringify([partitionOf(entry.host), entry.host, entryIdFor(entry)]);
+    const first = seen.get(content);
+    if (first !== undefined) at('duplicate', `same host, rule and match as entry ${first}`);
+    else seen.set(content, id);
+  }
+  return findings;
+}
+
+function neverMatching(field: string, pattern: string): string | undefined {
+  if (!field.includes('.') && !(field in MODEL_FIELDS)) {
+    return `match field "${field}" is not a normalized field: it matches only raw records that happen to carry it`;
+  }
+  if (pattern === '') return `match.${field} is empty: it matches only an empty value`;
+  const glob = compileGlob(pattern);
+  if (glob.hasStar && glob.segments.every((segment) => segment.length === 0)) {
+    return `match.${field} is "${pattern}": it matches any value, so the condition filters nothing`;
+  }
+  if (pattern !== pattern.trim()) return `match.${field} has leading or trailing spaces: values rarely do`;
+  if (/Image|Path|CommandLine|Directory/.test(field) && /^[A-Za-z]:\//.test(pattern)) {
+    return `match.${field} uses "/" in a Windows path: Windows paths use "\\"`;
+  }
+  return undefined;
+}
+
+// ─── helpers ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+function tableOf(options: AllowlistCommonOptions, env: Readonly<Record<string, string | undefined>>): string {
+  const table = options.table ?? env['VMSENTRY_ALLOWLIST_TABLE'];
+  if (!table) throw new UsageError('no allowlist table: pass --table NAME or set VMSENTRY_ALLOWLIST_TABLE');
+  return table;
+}
+
+function docOf(options: AwsOptions, deps: AllowlistDeps): DynamoDBDocumentClient {
+  return deps.doc ?? createAwsClients(options, deps.env ?? process.env).doc;
+}
+
+/** --expires: ISO 8601 or a duration from now ("30d", "12h"). */
+export function expiryOf(value: string, nowMs: number): number {
+  const relative = /^\s*(\d{1,4})\s*([hdw])\s*$/i.exec(value);
+  if (relative) {
+    const unit = { h: 3600, d: DAY, w: 7 * DAY }[(relative[2] as string).toLowerCase() as 'h' | 'd' | 'w'];
+    return Math.floor(nowMs / 1000) + Number(relative[1]) * unit;
+  }
+  const parsed = parseTime(value, nowMs);
+  if (!parsed.ok) throw new UsageError(`--expires: ${parsed.reason}`);
+  return Math.floor(parsed.ms / 1000);
+}
+
+function parseMatch(pairs: readonly string[]): Record<string, string> | undefined {
+  if (pairs.length === 0) return undefined;
+  const match: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--match ${pair}: expected FIELD=GLOB (for example Image=*\\\\VBoxManage.exe)`);
+    match[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return match;
+}
+
+function positiveDays(value: string): number {
+  const days = Number(value);
+  if (!Number.isInteger(days) || days <= 0 || days > 3650)
+    throw new InvalidArgumentError('a whole number of days (1-3650)');
+  return days;
+}
+
+/** The `aws dynamodb put-item` command line for an item (single quotes escaped for POSIX shells). */
+export function putItemCommand(table: string, item: Record<string, unknown>): string {
+  const json = JSON.stringify(toDynamoJson(item)).replace(/'/g, `'\\''`);
+  return `aws dynamodb put-item --table-name '${table.replace(/'/g, `'\\''`)}' --condition-expression 'attribute_not_exists(entryId)' --item '${json}'`;
+}
+
+function entryJson(entry: AllowlistEntry): Record<string, unknown> {
+  return {
+    host: entry.host,
+    rule: entry.rule,
+    ...(entry.match ? { match: entry.match } : {}),
+    reason: entry.reason,
+    owner: entry.owner,
+    ...(entry.createdAt !== undefined ? { createdAt: new Date(entry.createdAt * 1000).toISOString() } : {}),
+    ...(entry.expiresAt !== undefined ? { expiresAt: new Date(entry.expiresAt * 1000).toISOString() } : {}),
+    id: entry.id ?? entryIdFor(entry),
+  };
+}
+
+async function putConditional(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  entry: AllowlistEntry,
+): Promise<'written' | 'exists'> {
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: entryToItem(entry),
+        ConditionExpression: 'attribute_not_exists(entryId)',
+      }),
+    );
+    return 'written';
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return 'exists';
+    throw error;
+  }
+}
+
+interface ReadResult {
+  readonly entries: AllowlistEntry[];
+  readonly malformed: { host: string; entryId: string; reason: string }[];
+}
+
+async function readEntries(doc: DynamoDBDocumentClient, table: string, host?: string): Promise<ReadResult> {
+  const entries: AllowlistEntry[] = [];
+  const malformed: ReadResult['malformed'] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = host
+      ? await doc.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: '#host = :host',
+            ExpressionAttributeNames: { '#host': 'host' },
+            ExpressionAttributeValues: { ':host': partitionOf(host) },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        )
+      : await doc.send(new ScanCommand({ TableName: table, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    for (const item of page.Items ?? []) {
+      const result = itemToEntry(item);
+      if (result.ok) entries.push(result.entry);
+      else
+        malformed.push({
+          host: String(item['host'] ?? '?'),
+          entryId: String(item['entryId'] ?? '?'),
+          reason: result.reason,
+        });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return { entries, malformed };
+}
+
+// ─── commands ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface AddOptions extends AllowlistCommonOptions {
+  readonly host: string;
+  readonly rule: string;
+  readonly match: string[];
+  readonly reason?: string;
+  readonly owner?: string;
+  readonly expires?: string;
+  readonly maxDays: number;
+  readonly allowBroad?: boolean;
+  readonly printOnly?: boolean;
+}
+
+export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
+  const env = deps.env ?? process.env;
+  const table = tableOf(options, env);
+  const nowMs = deps.nowMs ?? Date.now();
+  if (!options.reason) throw new UsageError('--reason is required: say why this is expected');
+  if (!options.owner) throw new UsageError('--owner is required: who answers for this exception');
+  if (!options.expires) throw new UsageError('--expires is required (ISO date or a duration such as 30d)');
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const match = parseMatch(options.match);
+  const validated = validateEntry({
+    host: options.host,
+    rule: options.rule,
+    ...(match ? { match } : {}),
+    reason: options.reason,
+    owner: options.owner,
+    createdAt: nowSeconds,
+    expiresAt: expiryOf(options.expires, nowMs),
+  });
+  if (!validated.ok) throw new UsageError(`invalid entry: ${validated.reason}`);
+  const entry = { ...validated.entry, id: entryIdFor(validated.entry) };
+  const violation = policyViolation(entry, {
+    maxDays: options.maxDays,
+    allowBroad: Boolean(options.allowBroad),
+    nowSeconds,
+  });
+  if (violation) throw new UsageError(violation);
+  if (options.printOnly) {
+    const item = entryToItem(entry);
+    await writeLine(io.stdout, putItemCommand(table, item));
+    await writeLine(io.stdout, JSON.stringify(item));
+    return EXIT.ok;
+  }
+  const doc = docOf(options, deps);
+  const outcome = await withAwsErrors(options, () => putConditional(doc, table, entry));
+  if (outcome === 'exists') {
+    errorLine(io, `an entry with this host, rule and match already exists (id ${entry.id}): expire or remove it first`);
+    return 1;
+  }
+  await writeLine(io.stdout, options.json ? JSON.stringify(entryJson(entry)) : `added ${entry.host} ${entry.id}`);
+  return EXIT.ok;
+}
+
+export interface ListOptions extends AllowlistCommonOptions {
+  readonly host?: string;
+}
+
+export async function runList(options: ListOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
+  const table = tableOf(options, deps.env ?? process.env);
+  const nowSeconds = Math.floor((deps.nowMs ?? Date.now()) / 1000);
+  const doc = docOf(options, deps);
+  const read = await withAwsErrors(options, () => readEntries(doc, table, options.host));
+  for (const bad of read.malformed)
+    errorLine(io, `malformed item ${bad.host}/${bad.entryId}: ${bad.reason} (ignored by the pipeline)`);
+  const expired = (entry: AllowlistEntry) => entry.expiresAt !== undefined && entry.expiresAt <= nowSeconds;
+  if (options.json) {
+    for (const entry of read.entries)
+      await writeLine(io.stdout, JSON.stringify({ ...entryJson(entry), expired: expired(entry) }));
+    return EXIT.ok;
+  }
+  if (read.entries.length === 0) {
+    await writeLine(io.stdout, 'no entries');
+    return EXIT.ok;
+  }
+  const rows = read.entries.map((entry) => [
+    entry.host,
+    entry.rule,
+    Object.entries(entry.match ?? {})
+      .map(([field, glob]) => `${field}=${glob}`)
+      .join(' '),
+    entry.owner,
+    entry.expiresAt === undefined
+      ? 'never'
+      : `${new Date(entry.expiresAt * 1000).toISOString()}${expired(entry) ? ' (EXPIRED)' : ''}`,
+    entry.id ?? '',
+    entry.reason,
+  ]);
+  await writeLine(
+    io.stdout,
+    formatTable(['host', 'rule', 'match', 'owner', 'expires', 'id', 'reason'], rows, { maxCellWidth: 48 }),
+  );
+  return EXIT.ok;
+}
+
+export interface EntryRefOptions extends AllowlistCommonOptions {
+  readonly host: string;
+  readonly id: string;
+}
+
+export async function runRemove(options: EntryRefOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
+  const table = tableOf(options, deps.env ?? process.env);
+  const doc = docOf(options, deps);
+  const key = { host: partitionOf(options.host), entryId: options.id };
+  try {
+    await withAwsErrors(options, () =>
+      doc.send(new DeleteCommand({ TableName: table, Key: key, ConditionExpression: 'attribute_exists(entryId)' })),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    errorLine(io, `no entry ${options.id} under host ${key.host}`);
+    return 1;
+  }
+  await writeLine(io.stdout, `removed ${key.host} ${options.id}`);
+  return EXIT.ok;
+}
+
+export async function runExpire(options: EntryRefOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
+  const table = tableOf(options, deps.env ?? process.env);
+  const doc = docOf(options, deps);
+  const nowSeconds = Math.floor((deps.nowMs ?? Date.now()) / 1000);
+  const key = { host: partitionOf(options.host), entryId: options.id };
+  try {
+    await withAwsErrors(options, () =>
+      doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: 'SET expiresAt = :now',
+          ConditionExpression: 'attribute_exists(entryId)',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    errorLine(io, `no entry ${options.id} under host ${key.host}`);
+    return 1;
+  }
+  await writeLine(io.stdout, `expired ${key.host} ${options.id} (kept for audit; DynamoDB TTL deletes it later)`);
+  return EXIT.ok;
+}
+
+export interface ImportOptions extends AllowlistCommonOptions {
+  readonly maxDays: number;
+  readonly allowBroad?: boolean;
+  readonly skipInvalid?: boolean;
+  readonly printOnly?: boolean;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (cause) {
+    throw new UsageError(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`, {
+      cause,
+    });
+  }
+}
+
+export async function runImport(
+  file: string,
+  options: ImportOptions,
+  io: CliIo,
+  deps: AllowlistDeps = {},
+): Promise<number> {
+  const table = tableOf(options, deps.env ?? process.env);
+  const nowMs = deps.nowMs ?? Date.now();
+  const nowSeconds = Math.floor(nowMs / 1000);
+  const parsed = parseAllowlistFile(readText(file));
+  // Line numbers of accepted entries are not kept by the parser: re-derive them for policy messages.
+  const problems = parsed.errors.map((error) => `${file}:${error.line}: ${error.reason}`);
+  const policy = { maxDays: options.maxDays, allowBroad: Boolean(options.allowBroad), nowSeconds };
+  const accepted: AllowlistEntry[] = [];
+  for (const entry of parsed.entries) {
+    const violation = policyViolation(entry, policy);
+    if (violation) problems.push(`${file}: entry ${entry.host} ${entry.rule}: ${violation}`);
+    else accepted.push({ ...entry, createdAt: entry.createdAt ?? nowSeconds, id: entry.id ?? entryIdFor(entry) });
+  }
+  for (const problem of problems) errorLine(io, problem);
+  if (problems.length > 0 && !options.skipInvalid) {
+    errorLine(
+      io,
+      `${problems.length} invalid entr${problems.length === 1 ? 'y' : 'ies'}: nothing written (--skip-invalid writes the valid ones)`,
+    );
+    return EXIT.usage;
+  }
+  if (options.printOnly) {
+    for (const entry of accepted) {
+      const item = entryToItem(entry);
+      await writeLine(io.stdout, putItemCommand(table, item));
+      await writeLine(io.stdout, JSON.stringify(item));
+    }
+    return EXIT.ok;
+  }
+  const doc = docOf(options, deps);
+  let written = 0;
+  let existing = 0;
+  for (const entry of accepted) {
+    const outcome = await withAwsErrors(options, () => putConditional(doc, table, entry));
+    if (outcome === 'written') written++;
+    else {
+      existing++;
+      errorLine(io, `exists, not overwritten: ${entry.host} ${entry.id} (expire or remove it to replace it)`);
+    }
+  }
+  await writeLine(io.stdout, `imported ${written}, already present ${existing}, invalid skipped ${problems.length}`);
+  return EXIT.ok;
+}
+
+export interface ExportOptions extends AllowlistCommonOptions {
+  readonly output?: string;
+  readonly host?: string;
+}
+
+export async function runExport(options: ExportOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
+  const table = tableOf(options, deps.env ?? process.env);
+  const doc = docOf(options, deps);
+  const read = await withAwsErrors(options, () => readEntries(doc, table, options.host));
+  for (const bad of read.malformed)
+    errorLine(io, `malformed item ${bad.host}/${bad.entryId}: ${bad.reason} (not exported)`);
+  const lines = read.entries.map((entry) => JSON.stringify(entryJson(entry)));
+  if (options.output) {
+    try {
+      writeFileSync(options.output, lines.map((line) => `${line}\n`).join(''));
+    } catch (cause) {
+      throw new UsageError(
+        `cannot write ${options.output}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`,
+        { cause },
+      );
+    }
+    errorLine(io, `exported ${lines.length} entr${lines.length === 1 ? 'y' : 'ies'} to ${options.output}`);
+  } else {
+    for (const line of lines) await writeLine(io.stdout, line);
+  }
+  return EXIT.ok;
+}
+
+export interface LintOptions extends AllowlistCommonOptions {
+  readonly file?: string;
+  readonly maxDays: number;
+}
+
+export async function runLint(options: LintOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
+  const nowSeconds = Math.floor((deps.nowMs ?? Date.now()) / 1000);
+  let entries: AllowlistEntry[];
+  const extra: LintFinding[] = [];
+  if (options.file) {
+    const parsed = parseAllowlistFile(readText(options.file));
+    entries = parsed.entries;
+    for (const error of parsed.errors)
+      extra.push({ kind: 'malformed', host: '?', id: `line ${error.line}`, detail: error.reason });
+  } else {
+    const table = tableOf(options, deps.env ?? process.env);
+    const doc = docOf(options, deps);
+    const read = await withAwsErrors(options, () => readEntries(doc, table));
+    entries = read.entries;
+    for (const bad of read.malformed)
+      extra.push({ kind: 'malformed', host: bad.host, id: bad.entryId, detail: bad.reason });
+  }
+  const findings = [...extra, ...lintEntries(entries, nowSeconds, options.maxDays)];
+  if (options.json) {
+    for (const finding of findings) await writeLine(io.stdout, JSON.stringify(finding));
+  } else if (findings.length > 0) {
+    await writeLine(
+      io.stdout,
+      formatTable(
+        ['finding', 'host', 'id', 'detail'],
+        findings.map((f) => [f.kind, f.host, f.id, f.detail]),
+        { maxCellWidth: 90 },
+      ),
+    );
+  }
+  errorLine(io, `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} checked, ${findings.length} finding(s)`);
+  return findings.length > 0 ? 1 : EXIT.ok;
+}
+
+// ─── registration ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+const EXIT_HELP =
+  '\nExit codes: 0 ok, 1 findings or a conflicting/missing entry, 2 usage, input, credentials or endpoint error.';
+
+function common(command: Command): Command {
+  return addAwsOptions(
+    command.option('--table <name>', 'allowlist table (default: VMSENTRY_ALLOWLIST_TABLE)'),
+  ).addHelpText('after', EXIT_HELP);
+}
+
+function run(action: () => Promise<number>): Promise<void> {
+  return action().then((code) => {
+    process.exitCode = code;
+  });
+}
+
+export function register(program: Command): void {
+  const allowlist = program.command('allowlist').description('manage per-host allowlist entries (DynamoDB)');
+  common(allowlist.command('add').description('add an entry (validated; never overwrites an existing one)'))
+    .requiredOption('--host <host>', 'host identity (hostname, FQDN, instance id) or "*" with --allow-broad')
+    .requiredOption('--rule <rule>', 'rule id, tag (attack.t1564.006) or "*" with --allow-broad')
+    .option('--match <field=glob>', 'field glob the event must match (repeatable)', collect, [])
+    .option('--reason <text>', 'why this is expected (required)')
+    .option('--owner <who>', 'who answers for it (required)')
+    .option('--expires <when>', 'ISO date or duration such as 30d (required)')
+    .option('--max-days <n>', 'longest expiry allowed', positiveDays, DEFAULT_MAX_DAYS)
+    .option('--allow-broad', `allow host "*" or rule "*" (expiry at most ${BROAD_MAX_DAYS} days)`)
+    .option('--print-only', 'print the aws dynamodb put-item command and the item JSON; write nothing')
+    .option('--json', 'print the entry as JSON')
+    .action((options: AddOptions) => run(() => runAdd(options, processIo)));
+  common(allowlist.command('list').description('list entries (expired ones marked)'))
+    .option('--host <host>', 'only this host')
+    .option('--json', 'JSON lines')
+    .action((options: ListOptions) => run(() => runList(options, processIo)));
+  common(allowlist.command('remove').description('delete one entry'))
+    .requiredOption('--host <host>', 'host of the entry')
+    .requiredOption('--id <entryId>', 'entry id (see list)')
+    .action((options: EntryRefOptions) => run(() => runRemove(options, processIo)));
+  common(allowlist.command('expire').description('end an entry now, keeping the item for audit'))
+    .requiredOption('--host <host>', 'host of the entry')
+    .requiredOption('--id <entryId>', 'entry id (see list)')
+    .action((options: EntryRefOptions) => run(() => runExpire(options, processIo)));
+  common(allowlist.command('import').description('write every entry of a JSON-lines file (all validated first)'))
+    .argument('<file>', 'JSON-lines allowlist (the format of scan --allowlist), or - for stdin')
+    .option('--max-days <n>', 'longest expiry allowed', positiveDays, DEFAULT_MAX_DAYS)
+    .option('--allow-broad', `allow host "*" or rule "*" entries (expiry at most ${BROAD_MAX_DAYS} days)`)
+    .option('--skip-invalid', 'write the valid entries even when some are invalid')
+    .option('--print-only', 'print aws dynamodb put-item commands; write nothing')
+    .action((file: string, options: ImportOptions) => run(() => runImport(file, options, processIo)));
+  common(allowlist.command('export').description('print every entry as JSON lines (the scan --allowlist format)'))
+    .option('--output <file>', 'write to this file instead of stdout')
+    .option('--host <host>', 'only this host')
+    .action((options: ExportOptions) => run(() => runExport(options, processIo)));
+  common(allowlist.command('lint').description('find expired, broad, never-matching, duplicate and malformed entries'))
+    .option('--file <file>', 'lint a JSON-lines file instead of the table')
+    .option('--max-days <n>', 'expiry beyond this is a finding', positiveDays, DEFAULT_MAX_DAYS)
+    .option('--json', 'JSON lines')
+    .action((options: LintOptions) => run(() => runLint(options, processIo)));
+}
