@@ -112,6 +112,9 @@ export function rulesDirectory(config: Pick<RuntimeConfig, 'rulesDir'>, bundleDi
 export function loadRules(dir: string, logger?: LogSink): LoadedRules {
   const loaded = loadRuleDirectory(dir);
   for (const error of loaded.errors) logger?.error('rule not loaded', { source: error.source, reason: error.reason });
+  // A stale or corrupt precompiled pack is ignored (the YAML is read instead); say so, it costs cold-start time.
+  for (const warning of loaded.warnings ?? [])
+    logger?.warn('rule pack warning', { source: warning.source, reason: warning.reason });
   if (loaded.rules.length === 0) {
     throw new RulesUnavailableError(`no rule loaded from ${dir} (${loaded.errors.length} error(s))`);
   }

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import type * as Yaml from 'yaml';
 import { parseCorrelation } from './correlation-rule';
 import { compileDetection } from './detection-section';
 import { parseEscalations } from './escalation';
@@ -68,6 +68,14 @@ export function compileDocument(doc: unknown, source: string): DocumentLoadResul
   };
 }
 
+let yamlModule: typeof Yaml | undefined;
+
+/** The YAML parser, loaded on first use: a cold start from rules.compiled.json never pays for loading it. */
+function yaml(): typeof Yaml {
+  yamlModule ??= require('yaml') as typeof Yaml;
+  return yamlModule;
+}
+
 /** One YAML document of a rule file as plain data, or why it could not be read. */
 export type ParsedDocument = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -80,7 +88,7 @@ export function parseRuleDocuments(yamlText: string): ParsedDocument[] {
   if (yamlText.length > MAX_RULE_TEXT)
     return [{ ok: false, reason: `rule file larger than ${MAX_RULE_TEXT} characters` }];
   try {
-    const documents = parseAllDocuments(yamlText, { uniqueKeys: true });
+    const documents = yaml().parseAllDocuments(yamlText, { uniqueKeys: true });
     if (!Array.isArray(documents)) return [];
     if (documents.length > MAX_DOCUMENTS) return [{ ok: false, reason: `more than ${MAX_DOCUMENTS} YAML documents` }];
     const out: ParsedDocument[] = [];

@@ -50,7 +50,7 @@ export class MatchContext {
   private readonly textCache = new Map<string, readonly string[]>();
   private readonly lowerCache = new Map<string, readonly string[]>();
   private keywordText: string | undefined;
-  private readonly shared = new Map<string, boolean>();
+  private shared: Map<string, boolean> | undefined;
 
   constructor(readonly event: NormalizedEvent) {}
 
@@ -96,6 +96,7 @@ export class MatchContext {
    * event. `key` must identify the test exactly.
    */
   once(key: string, test: (ctx: MatchContext) => boolean): boolean {
+    this.shared ??= new Map();
     let result = this.shared.get(key);
     if (result === undefined) {
       result = test(this);

@@ -11,7 +11,7 @@ const MAX_SCAN = 1_000_000;
  * includes) whose cost does not grow with the literal count, so it wins only for very large packs.
  */
 const INCLUDES_LIMIT = 4;
-const REGEX_LIMIT = 256;
+const REGEX_LIMIT = 1024;
 const TABLE_BITS = 16;
 const TABLE_SIZE = 1 << TABLE_BITS;
 

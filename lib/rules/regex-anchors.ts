@@ -2,25 +2,47 @@ import { allOf, anchorOf, anyOf } from './anchors';
 import type { Anchors } from './types';
 
 /**
- * Prefilter literals of a regular expression (the source checkRegex produced, no `u` flag): runs of printable ASCII
- * characters that every match must contain, combined over alternations. Anything the reader does not fully
- * understand only ends a run or yields no anchor, so the result is always a necessary condition, never a guess.
- * ASCII only because, without `u`, case-insensitive matching maps an ASCII letter to exactly its two cases, so the
- * lowercased value contains the lowercased run; non-ASCII case folding is not that simple.
+ * Prefilter literals of a regular expression (the source checkRegex produced, no `u` flag): stretches of text that
+ * every match must contain, as small sets of alternatives (`(?:New|Start)[-–]VM` gives four strings), combined over
+ * alternations. Anything the reader does not fully understand only ends a stretch or yields no anchor, so the result
+ * is always a necessary condition, never a guess. Only printable ASCII and caseless characters are used: without
+ * `u`, case-insensitive matching maps an ASCII letter to exactly its two cases, so the lowercased value contains the
+ * lowercased literal; other case folding is not that simple.
  */
 export function regexAnchors(field: string, source: string): Anchors {
   const reader = new RegexReader(field, source);
   try {
-    const anchors = reader.alternation();
+    const { anchors } = reader.alternation();
     return reader.atEnd() ? anchors : null;
   } catch {
     return null;
   }
 }
 
-const PRINTABLE = /^[\x20-\x7e]$/;
 const QUANTIFIER = /^\{(\d+)(,\d*)?\}/;
 const MAX_DEPTH = 64;
+/** Largest set of alternative strings kept for one stretch of the pattern (`(?:a|b)[-_]c` is 4 strings). */
+const MAX_SET = 16;
+
+/**
+ * A character we may rely on: printable ASCII, or a character without case (dashes, quotes), since for those the
+ * lowercased value holds exactly what the regex matched.
+ */
+function reliable(c: string): boolean {
+  if (c >= ' ' && c <= '~') return true;
+  const code = c.charCodeAt(0);
+  return code > 0x7f && (code < 0xd800 || code > 0xdfff) && c.toLowerCase() === c && c.toUpperCase() === c;
+}
+
+/** What a piece of pattern tells the prefilter: necessary anchors, and the exact strings it matches if finitely few. */
+interface Piece {
+  readonly anchors: Anchors;
+  readonly exact: readonly string[] | null;
+}
+
+function setAnchors(field: string, set: readonly string[]): Anchors {
+  return anyOf(set.map((text) => anchorOf(field, text.toLowerCase())));
+}
 
 class RegexReader {
   private pos = 0;
@@ -36,55 +58,67 @@ class RegexReader {
   }
 
   /** branch ('|' branch)* up to the end or a closing parenthesis. */
-  alternation(): Anchors {
+  alternation(): Piece {
     const branches = [this.sequence()];
     while (this.source[this.pos] === '|') {
       this.pos++;
       branches.push(this.sequence());
     }
-    return anyOf(branches);
+    const exact: string[] = [];
+    for (const branch of branches) {
+      if (branch.exact === null) return { anchors: anyOf(branches.map((b) => b.anchors)), exact: null };
+      exact.push(...branch.exact);
+    }
+    const unique = [...new Set(exact)];
+    return {
+      anchors: anyOf(branches.map((b) => b.anchors)),
+      exact: unique.length <= MAX_SET ? unique : null,
+    };
   }
 
-  private sequence(): Anchors {
+  /**
+   * A branch: stretches of exactly known text (literal characters, small classes, groups of alternatives) are kept
+   * as sets of strings and concatenated; every stretch, and every required group, is a necessary condition.
+   */
+  private sequence(): Piece {
     const parts: Anchors[] = [];
-    let run = '';
-    const endRun = (): void => {
-      if (run !== '') parts.push(anchorOf(this.field, run.toLowerCase()));
-      run = '';
+    let current: string[] = [''];
+    let exact = true;
+    const flush = (): void => {
+      parts.push(setAnchors(this.field, current));
+      current = [''];
+    };
+    const append = (set: readonly string[]): void => {
+      if (current.length * set.length > MAX_SET) {
+        flush();
+        exact = false;
+      }
+      current = current.flatMap((head) => set.map((tail) => head + tail));
     };
     while (!this.atEnd()) {
       const c = this.source[this.pos] as string;
       if (c === '|' || c === ')') break;
-      if (c === '(') {
-        endRun();
-        const group = this.group();
-        if (this.minimumAfterAtom() > 0) parts.push(group);
+      const piece: Piece = c === '(' ? this.group() : { anchors: null, exact: this.atomSet() ?? null };
+      const { min, quantified } = this.quantifier();
+      if (!quantified && piece.exact !== null) {
+        append(piece.exact);
         continue;
       }
-      const literal = this.atomLiteral();
-      const min = this.minimumAfterAtom();
-      if (literal === undefined) {
-        endRun();
-      } else if (min === 1 && !this.quantified) {
-        run += literal;
-      } else {
-        // Quantified character: required at least once when min >= 1, but what follows need not be adjacent.
-        if (min >= 1) run += literal;
-        endRun();
-      }
+      // Quantified, or not exactly known: required at least once when min >= 1, but not adjacent to what follows.
+      exact = false;
+      if (min >= 1 && piece.exact !== null) append(piece.exact);
+      flush();
+      if (min >= 1) parts.push(piece.anchors);
     }
-    endRun();
-    return allOf(parts);
+    const whole = current;
+    flush();
+    return { anchors: allOf(parts), exact: exact ? whole : null };
   }
 
-  /** Set by minimumAfterAtom: whether a quantifier followed the atom. */
-  private quantified = false;
-
-  /** Consume a quantifier after an atom, if any; the minimum repetition count (1 without a quantifier). */
-  private minimumAfterAtom(): number {
+  /** Consume a quantifier after an atom, if any. */
+  private quantifier(): { min: number; quantified: boolean } {
     const c = this.source[this.pos];
     let min = 1;
-    this.quantified = true;
     if (c === '*' || c === '?') {
       min = 0;
       this.pos++;
@@ -95,15 +129,14 @@ class RegexReader {
       min = Number(match[1]);
       this.pos += match[0].length;
     } else {
-      this.quantified = false;
-      return 1;
+      return { min: 1, quantified: false };
     }
     if (this.source[this.pos] === '?') this.pos++; // lazy
-    return min;
+    return { min, quantified: true };
   }
 
-  /** A parenthesized group: its anchors, or null for lookarounds (zero-width) and anything unclear. */
-  private group(): Anchors {
+  /** A parenthesized group; lookarounds (zero-width) tell nothing. */
+  private group(): Piece {
     if (++this.depth > MAX_DEPTH) throw new RangeError('regex nested too deeply');
     this.pos++; // (
     let zeroWidth = false;
@@ -122,51 +155,69 @@ class RegexReader {
     if (this.source[this.pos] !== ')') throw new SyntaxError('missing )');
     this.pos++;
     this.depth--;
-    return zeroWidth ? null : inner;
+    return zeroWidth ? { anchors: null, exact: null } : inner;
   }
 
-  /** Consume one non-group atom; the literal character it stands for, or undefined when it is not one. */
-  private atomLiteral(): string | undefined {
+  /** Consume one non-group atom: the characters it matches when few and reliable, else undefined. */
+  private atomSet(): string[] | undefined {
     const c = this.source[this.pos] as string;
     this.pos++;
-    if (c === '\\') return this.escape();
-    if (c === '[') {
-      this.skipClass();
-      return undefined;
+    if (c === '\\') {
+      const escaped = this.escape();
+      return escaped === undefined ? undefined : [escaped];
     }
+    if (c === '[') return this.classSet();
     if (c === '.' || c === '^' || c === '$') return undefined;
     if (c === '*' || c === '+' || c === '?') throw new SyntaxError('quantifier without atom');
     if (c === '{' && QUANTIFIER.test(this.source.slice(this.pos - 1))) throw new SyntaxError('quantifier without atom');
-    return PRINTABLE.test(c) ? c : undefined;
+    return reliable(c) ? [c] : undefined;
   }
 
+  /** After a backslash: the character meant, when it is a plain one (identity or \xHH / \uHHHH escape). */
   private escape(): string | undefined {
     const c = this.source[this.pos];
     if (c === undefined) throw new SyntaxError('trailing backslash');
     this.pos++;
+    if (c === 'x' || c === 'u') {
+      const width = c === 'x' ? 2 : 4;
+      const digits = /^[0-9A-Fa-f]*/.exec(this.source.slice(this.pos, this.pos + width))?.[0] ?? '';
+      this.pos += digits.length;
+      if (digits.length !== width) return undefined;
+      const char = String.fromCharCode(Number.parseInt(digits, 16));
+      return reliable(char) ? char : undefined;
+    }
     if (/[A-Za-z0-9]/.test(c)) {
-      // Classes, assertions, control and numeric escapes: none is a plain character we can rely on; skip the
-      // digits of \xHH, \uHHHH and octal escapes so they are not read as literal text.
-      if (c === 'x' || c === 'u') {
-        const digits = /^[0-9A-Fa-f]*/.exec(this.source.slice(this.pos, this.pos + (c === 'x' ? 2 : 4)));
-        this.pos += digits?.[0].length ?? 0;
-      } else if (c === 'c') {
+      // Classes, assertions, control and numeric escapes: skip the digits of octal escapes and \cX.
+      if (c === 'c') {
         if (/[A-Za-z]/.test(this.source[this.pos] ?? '')) this.pos++;
       } else if (/[0-9]/.test(c)) {
         while (/[0-9]/.test(this.source[this.pos] ?? '')) this.pos++;
       }
       return undefined;
     }
-    return PRINTABLE.test(c) ? c : undefined;
+    return reliable(c) ? c : undefined;
   }
 
-  private skipClass(): void {
+  /** A character class: its characters when it is a short list of reliable ones (no ranges, not negated). */
+  private classSet(): string[] | undefined {
     // In JS (without `u`/`v`), the first unescaped `]` ends the class, even right after `[` or `[^`.
+    const chars: string[] = [];
+    let simple = this.source[this.pos] !== '^';
     while (!this.atEnd()) {
       const c = this.source[this.pos] as string;
       this.pos++;
-      if (c === '\\') this.pos++;
-      else if (c === ']') return;
+      if (c === ']') return simple && chars.length > 0 && chars.length <= 8 ? chars : undefined;
+      if (c === '\\') {
+        const escaped = this.escape();
+        if (escaped === undefined) simple = false;
+        else chars.push(escaped);
+      } else if (c === '-' && chars.length > 0 && this.source[this.pos] !== ']') {
+        simple = false; // a range
+      } else if (reliable(c)) {
+        chars.push(c);
+      } else {
+        simple = false;
+      }
     }
     throw new SyntaxError('unterminated class');
   }

@@ -3,7 +3,7 @@ import { type CompiledRule, RuleSet } from '../../lib/rules';
 import { MatchContext } from '../../lib/rules/context';
 import { compileOne, makeEvent, ruleYaml } from './helpers';
 
-const WORDS = ['vboxmanage', 'startvm', 'headless', 'qemu', 'vmrun', 'start', 'wsl', 'ab', 'x'];
+const WORDS = ['vboxmanage', 'startvm', 'headless', 'qemu', 'vmrun', 'start', 'wsl', 'abab', 'ab', 'x'];
 
 describe('RuleSet', () => {
   it('offers an event only to rules whose logsource fits it', () => {
@@ -34,7 +34,7 @@ describe('RuleSet', () => {
     ]);
   });
 
-  it('finds the same detections with the literal prefilter as evaluating every rule directly', () => {
+  it('finds the same detections with the literal prefilter as evaluating every rule directly, on short and long values', () => {
     const valueArb = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }).map((w) => w.join(' '));
     const itemArb = fc.record({
       field: fc.constantFrom('CommandLine', 'Image', 'ParentImage'),
@@ -46,8 +46,25 @@ describe('RuleSet', () => {
       other: itemArb,
       condition: fc.constantFrom('sel', 'sel and not other', 'sel or other', '1 of them', 'all of them', 'not sel'),
     });
+    // Event values may also be long: filler with words at random places, repeated back to back (overlapping
+    // matches of e.g. 'abab'), and a word as the very last characters.
+    const longValueArb = fc
+      .tuple(
+        fc.array(
+          fc.oneof(
+            fc.string({ maxLength: 300 }),
+            fc.constantFrom(...WORDS),
+            fc.constantFrom(...WORDS).map((word) => word.toUpperCase()),
+            fc.tuple(fc.constantFrom(...WORDS), fc.integer({ min: 2, max: 200 })).map(([w, n]) => w.repeat(n)),
+          ),
+          { maxLength: 20 },
+        ),
+        fc.constantFrom(...WORDS),
+      )
+      .map(([parts, last]) => parts.join('') + last);
+    const eventValueArb = fc.oneof(valueArb, longValueArb);
     const fieldsArb = fc.record(
-      { CommandLine: valueArb, Image: valueArb, ParentImage: valueArb },
+      { CommandLine: eventValueArb, Image: eventValueArb, ParentImage: eventValueArb },
       { requiredKeys: [] },
     );
     fc.assert(
@@ -72,6 +89,27 @@ describe('RuleSet', () => {
       ),
       { numRuns: 80 },
     );
+  });
+
+  it('shares the result of one regex between rules on the same event, never across fields, flags or events', () => {
+    const rule = (key: string) => compileOne(ruleYaml({ s: { [key]: 'VBox' }, condition: 's' }));
+    const [cased, insensitive, image, repeated] = [
+      rule('CommandLine|re'),
+      rule('CommandLine|re|i'),
+      rule('Image|re'),
+      rule('CommandLine|re'),
+    ] as CompiledRule[];
+    const set = RuleSet.from([cased, insensitive, image, repeated] as CompiledRule[]);
+    const ids = (fields: Record<string, string>) => set.match(makeEvent({ fields })).map((d) => d.rule.id);
+    expect(ids({ CommandLine: 'vboxmanage startvm', Image: 'C:\\VBoxSVC.exe' })).toEqual([
+      insensitive?.metadata.id,
+      image?.metadata.id,
+    ]);
+    expect(ids({ CommandLine: 'VBoxManage startvm', Image: 'C:\\x.exe' })).toEqual([
+      cased?.metadata.id,
+      insensitive?.metadata.id,
+      repeated?.metadata.id,
+    ]);
   });
 
   it('derives prefilter literals only where a literal is necessary', () => {
