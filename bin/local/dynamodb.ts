@@ -56,7 +56,9 @@ function lockDataDir(dataDir: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number(readFileSync(lock, 'utf8').trim());
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) {
-      throw new UsageError(`${dataDir} is in use by another vmsentry local (pid ${holder}); wait for it or use --data-dir`);
+      throw new UsageError(
+        `${dataDir} is in use by another vmsentry local (pid ${holder}); wait for it or use --data-dir`,
+      );
     }
     // A stale lock from a run that was killed: take it over.
     writeFileSync(lock, String(process.pid));

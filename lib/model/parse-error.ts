@@ -26,6 +26,5 @@ const MAX_EXCERPT = 200;
 /** A printable, bounded excerpt of hostile input for logs. */
 export function excerptOf(text: string, max = MAX_EXCERPT): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
   return cut.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -175,8 +175,11 @@ describe('the vmsentry stack with the example configuration', () => {
   it('lets AWS services use the keys only on behalf of this account', () => {
     const keyPolicies = Object.values(resourcesOf(template, 'AWS::KMS::Key')).flatMap(
       (key) =>
-        (key.Properties?.['KeyPolicy'] as { Statement: { Principal?: { Service?: string }; Condition?: unknown }[] })
-          .Statement,
+        (
+          key.Properties?.['KeyPolicy'] as
+            | { Statement: { Principal?: { Service?: string }; Condition?: unknown }[] }
+            | undefined
+        )?.Statement ?? [],
     );
     const servicePrincipals = keyPolicies.filter((statement) => statement.Principal?.Service);
     expect(servicePrincipals.length).toBeGreaterThan(0);
