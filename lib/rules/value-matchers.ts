@@ -3,7 +3,7 @@ import { cidrContains, parseCidr, parseIp } from './cidr';
 import type { MatchContext } from './context';
 import { base64Of, base64OffsetVariants, MAX_WINDASH_VARIANTS, type TextEncoding, windashVariants } from './encodings';
 import { regexAnchors } from './regex-anchors';
-import { checkRegex } from './regex-safety';
+import { checkRegex, MAX_REGEX_INPUT } from './regex-safety';
 import {
   compileTokens,
   hasWildcards,
@@ -170,7 +170,9 @@ function compileRegex(values: readonly Scalar[], field: string, mods: ReadonlySe
     const checked = checkRegex(value, flags);
     if (!checked.ok) return fail(`${checked.reason}: ${value}`);
     const regex = new RegExp(checked.source, checked.flags);
-    const test = anyText(field, true, [(text) => regex.test(text)]);
+    const test = anyText(field, true, [
+      (text) => regex.test(text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text),
+    ]);
     // Rules often repeat a regex (variants, escalations): over a large script block it runs once per event.
     const key = `re\u0000${field}\u0000${checked.flags}\u0000${checked.source}`;
     items.push({ evaluate: (ctx) => ctx.once(key, test), anchors: regexAnchors(field, checked.source) });
