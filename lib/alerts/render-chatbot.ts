@@ -2,6 +2,7 @@ import { alertFacts, seenOf } from './alert-facts';
 import type { PublishedAlert } from './published-alert';
 import { responseSteps } from './response-steps';
 import { slackCode, slackCodeBlock, slackPlain } from './slack-text';
+import { foldLines } from './text';
 
 /** AWS Chatbot (Amazon Q Developer in chat applications) custom notification, version 1.0. */
 export interface ChatbotNotification {
@@ -40,7 +41,10 @@ export function renderChatbot(alert: PublishedAlert): ChatbotNotification {
   }
   const command = [...facts.what, ...facts.parent].find((f) => f.code);
   if (command) lines.push(`*${command.label}:*`, slackCodeBlock(command.value, 1000));
-  lines.push(`*Seen:* ${slackPlain(seenOf(alert), 300)}`, `*Why it matters:* ${slackPlain(alert.description, 800)}`);
+  lines.push(
+    `*Seen:* ${slackPlain(seenOf(alert), 300)}`,
+    `*Why it matters:* ${slackPlain(foldLines(alert.description), 800)}`,
+  );
   for (const c of alert.context.slice(0, 4)) lines.push(`• ${slackPlain(c, 200)}`);
   if (alert.falsepositives.length > 0) {
     lines.push(`*Known false positives:* ${slackPlain(alert.falsepositives.join('; '), 300)}`);

@@ -3,6 +3,7 @@ import { alertFacts, type Fact, seenOf, textOf } from './alert-facts';
 import type { PublishedAlert } from './published-alert';
 import { responseSteps } from './response-steps';
 import { slackCode, slackCodeBlock, slackPlain } from './slack-text';
+import { foldLines } from './text';
 
 /** The subset of Block Kit this renderer emits. */
 export interface SlackText {
@@ -100,7 +101,7 @@ export function renderSlack(alert: PublishedAlert): SlackMessage {
   }
 
   const why = [
-    `*Why it matters*\n${slackPlain(alert.description, 1200)}`,
+    `*Why it matters*\n${slackPlain(foldLines(alert.description), 1200)}`,
     ...alert.context.slice(0, 5).map((c) => `• ${slackPlain(c, 300)}`),
     ...(alert.falsepositives.length > 0
       ? [`_Known false positives:_ ${slackPlain(alert.falsepositives.slice(0, 5).join('; '), 600)}`]

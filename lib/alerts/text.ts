@@ -93,3 +93,8 @@ export function inertJson(value: unknown, indent?: number): string {
 export function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
+
+/** Prose wrapped in a rule file (YAML folded text) as one paragraph: line breaks become single spaces. */
+export function foldLines(text: string): string {
+  return text.replace(/[ \t]*\r?\n[ \t]*/g, ' ').trim();
+}
