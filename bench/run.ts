@@ -1,0 +1,366 @@
+/**
+ * vmsentry benchmarks. Every throughput number is printed next to the bare decode of the same payload, measured in
+ * the same run in alternating rounds (medians), because only such ratios are stable on a shared machine.
+ *
+ *   npm run bench                       readable table
+ *   npm run bench -- --json             one JSON object per line
+ *   npm run bench -- --events 10000 --rounds 7 --only handler
+ *
+ * Throughput lines: { name, events, baseline_eps, eps, ratio } (+ extra fields named in docs/benchmarks.md).
+ * Cold start: { name, runs, baseline_ms, ms, ratio }; bundles: { name, bytes, budget }; RSS: { name, events,
+ * compressed_bytes, peak_rss_mb, rss_before_mb, limit_mb, ratio }.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { loadRules } from '../lambdas/runtime';
+import { loadRuleDirectory, RuleSet } from '../lib/rules';
+import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
+import { bareCloudWatchDecode, bareObjectDecode } from './baseline';
+import { bundleLambdas } from './bundle';
+import { cloudWatchEventOf, loadCorpus, mixedBatch, ndjsonGzipOf, s3NotificationBody, sqsEventOf } from './corpus';
+import { benchCloudWatchHandler, benchConfig, benchEdrHandler } from './handlers';
+import { eventsPerSecond, median, paired } from './measure';
+import { stubCounts } from './memory-ports';
+import { scaledPack } from './rule-variants';
+
+const REPO = path.join(__dirname, '..');
+const RULES_DIR = path.join(REPO, 'rules');
+
+interface Options {
+  readonly json: boolean;
+  readonly events: number;
+  readonly rounds: number;
+  readonly coldRuns: number;
+  readonly only?: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  const value = (flag: string): string | undefined => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const only = value('--only');
+  return {
+    json: argv.includes('--json'),
+    events: Number(value('--events') ?? 10_000),
+    rounds: Number(value('--rounds') ?? 7),
+    coldRuns: Number(value('--cold-runs') ?? 15),
+    ...(only ? { only } : {}),
+  };
+}
+
+type Row = Record<string, string | number | boolean>;
+
+class Report {
+  readonly rows: Row[] = [];
+  constructor(private readonly json: boolean) {}
+
+  add(row: Row): void {
+    this.rows.push(row);
+    if (this.json) {
+      console.log(JSON.stringify(row));
+      return;
+    }
+    const { name, ...rest } = row;
+    const text = Object.entries(rest)
+      .map(
+        ([key, value]) => `${key}=${typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(2) : value}`,
+      )
+      .join('  ');
+    console.log(`${String(name).padEnd(34)} ${text}`);
+  }
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function throughputRow(name: string, events: number, baselineMs: number, candidateMs: number, extra: Row = {}): Row {
+  const baselineEps = eventsPerSecond(events, baselineMs);
+  const eps = eventsPerSecond(events, candidateMs);
+  return { name, events, baseline_eps: baselineEps, eps, ratio: round2(eps / baselineEps), ...extra };
+}
+
+function decodeOrThrow(event: { awslogs: { data: string } }) {
+  const decoded = decodeCloudWatchEvent(event);
+  if (!decoded.ok) throw new Error(`bench payload did not decode: ${decoded.error.reason}`);
+  return decoded;
+}
+
+async function throughput(options: Options, report: Report): Promise<void> {
+  const wants = (name: string) => !options.only || name.includes(options.only);
+  const corpus = loadCorpus();
+  const batch = mixedBatch(corpus, { events: options.events, positiveShare: 0.01, seed: 1 });
+  const event = cloudWatchEventOf(batch.messages);
+  const events = batch.messages.length;
+  const meanBytes = Math.round(batch.bytes / events);
+  const rules = loadRules(RULES_DIR);
+  const baseline = () => bareCloudWatchDecode(event);
+
+  if (wants('parse-only')) {
+    const result = await paired(baseline, () => parseRecords(decodeOrThrow(event).records), options.rounds);
+    report.add(
+      throughputRow('parse-only', events, result.baselineMs, result.candidateMs, { mean_event_bytes: meanBytes }),
+    );
+  }
+
+  if (wants('parse+detect')) {
+    let detections = 0;
+    const result = await paired(
+      baseline,
+      () => {
+        detections = 0;
+        for (const parsed of parseRecords(decodeOrThrow(event).records).events) {
+          detections += rules.ruleSet.match(parsed).length;
+        }
+      },
+      options.rounds,
+    );
+    report.add(
+      throughputRow('parse+detect', events, result.baselineMs, result.candidateMs, {
+        rules: rules.ruleSet.size,
+        positives: batch.positives,
+        detections,
+      }),
+    );
+  }
+
+  if (wants('rules-10x')) {
+    const scaled = scaledPack(RULES_DIR, 10, loadRuleDirectory(RULES_DIR).rules);
+    const tenfold = RuleSet.from(scaled.rules);
+    const parsed = parseRecords(decodeOrThrow(event).records).events;
+    const detectWith = (set: RuleSet) => () => {
+      let count = 0;
+      for (const item of parsed) count += set.match(item).length;
+      return count;
+    };
+    const detectOnly = await paired(detectWith(rules.ruleSet), detectWith(tenfold), options.rounds);
+    const full = await paired(
+      baseline,
+      () => {
+        for (const item of parseRecords(decodeOrThrow(event).records).events) tenfold.match(item);
+      },
+      options.rounds,
+    );
+    report.add(
+      throughputRow('parse+detect-10x-rules', events, full.baselineMs, full.candidateMs, {
+        rules: tenfold.size,
+        variants_not_compiled: scaled.failed,
+        detect_ms_pack: round2(detectOnly.baselineMs),
+        detect_ms_10x: round2(detectOnly.candidateMs),
+        detect_cost_ratio: round2(detectOnly.candidateMs / detectOnly.baselineMs),
+      }),
+    );
+  }
+
+  if (wants('cloudwatch-handler')) {
+    const counts = stubCounts();
+    const handler = benchCloudWatchHandler(rules, counts);
+    let published = 0;
+    const result = await paired(
+      baseline,
+      async () => {
+        const outcome = await handler(event as never);
+        published = outcome?.counts.published ?? 0;
+      },
+      options.rounds,
+    );
+    report.add(
+      throughputRow('cloudwatch-handler', events, result.baselineMs, result.candidateMs, {
+        published,
+        mb_per_s: round2(batch.bytes / 1048576 / (result.candidateMs / 1000)),
+      }),
+    );
+  }
+
+  if (wants('edr-handler')) {
+    const object = ndjsonGzipOf(batch.messages);
+    const counts = stubCounts();
+    const handler = benchEdrHandler(rules, counts, new Map([['edr-exports/bench/batch.ndjson.gz', object]]));
+    const sqsEvent = sqsEventOf([s3NotificationBody('edr-exports', 'bench/batch.ndjson.gz', object.length)]);
+    let failures = 0;
+    const result = await paired(
+      () => bareObjectDecode(object),
+      async () => {
+        const response = await handler(sqsEvent as never);
+        failures = response.batchItemFailures.length;
+      },
+      options.rounds,
+    );
+    report.add(
+      throughputRow('edr-handler-s3-object', events, result.baselineMs, result.candidateMs, {
+        object_bytes: object.length,
+        batch_item_failures: failures,
+      }),
+    );
+  }
+}
+
+function spawnMs(args: readonly string[], env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`cold start run failed: ${result.stderr.toString().slice(0, 500)}`);
+  return ms;
+}
+
+/** Invocations that make the function initialise fully (config, clients, rules) without calling AWS. */
+function firstInvocation(name: string): string | undefined {
+  if (name === 'cloudwatch-subscription') {
+    const control = {
+      messageType: 'CONTROL_MESSAGE',
+      owner: 'CloudwatchLogs',
+      logGroup: '',
+      logStream: '',
+      subscriptionFilters: [],
+      logEvents: [{ id: '', timestamp: 1795780800000, message: 'CWL CONTROL MESSAGE: Checking health of destination' }],
+    };
+    return JSON.stringify({ awslogs: { data: gzipSync(JSON.stringify(control)).toString('base64') } });
+  }
+  if (name === 'edr-feed') {
+    return JSON.stringify(sqsEventOf([JSON.stringify({ note: 'benign inline record with no known format' })]));
+  }
+  return undefined;
+}
+
+function coldStart(options: Options, report: Report, bundles: ReturnType<typeof bundleLambdas>): void {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    ALLOWLIST_TABLE: 'vmsentry-allowlist',
+    STATE_TABLE: 'vmsentry-state',
+    ALERT_TOPIC_ARN: benchConfig().alertTopicArn,
+    RULES_DIR,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  for (const bundle of bundles) {
+    const load = ['-e', `require(${JSON.stringify(bundle.file)})`];
+    const invocation = firstInvocation(bundle.name);
+    const init = invocation
+      ? [
+          '-e',
+          `require(${JSON.stringify(bundle.file)}).handler(${invocation}, {}).catch((e) => { console.error(e); process.exit(1); })`,
+        ]
+      : undefined;
+    const bare: number[] = [];
+    const loaded: number[] = [];
+    const initialised: number[] = [];
+    spawnMs(['-e', '0'], env);
+    spawnMs(load, env);
+    for (let run = 0; run < options.coldRuns; run++) {
+      bare.push(spawnMs(['-e', '0'], env));
+      loaded.push(spawnMs(load, env));
+      if (init) initialised.push(spawnMs(init, env));
+    }
+    const bareMs = median(bare);
+    report.add({
+      name: `cold-start:${bundle.name}:module-load`,
+      runs: options.coldRuns,
+      baseline_ms: round2(bareMs),
+      ms: round2(median(loaded)),
+      ratio: round2(median(loaded) / bareMs),
+    });
+    if (init) {
+      report.add({
+        name: `cold-start:${bundle.name}:init+first-invocation`,
+        runs: options.coldRuns,
+        baseline_ms: round2(bareMs),
+        ms: round2(median(initialised)),
+        ratio: round2(median(initialised) / bareMs),
+      });
+    }
+  }
+}
+
+/** Messages added until the gzip'd payload reaches ~1 MB: the biggest batch a subscription delivers. */
+function largestDelivery(targetCompressedBytes: number): { event: { awslogs: { data: string } }; events: number } {
+  const corpus = loadCorpus();
+  const pool = mixedBatch(corpus, { events: 60_000, positiveShare: 0.01, seed: 7 }).messages;
+  let low = 1;
+  let high = pool.length;
+  // Binary search on the message count: compressed size grows with it.
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    const compressed = gzipSync(JSON.stringify({ logEvents: pool.slice(0, mid) })).length;
+    if (compressed <= targetCompressedBytes) low = mid;
+    else high = mid - 1;
+  }
+  return { event: cloudWatchEventOf(pool.slice(0, low)), events: low };
+}
+
+function peakRss(report: Report, events: number): void {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-rss-'));
+  try {
+    const cases: { name: string; event: { awslogs: { data: string } }; events: number }[] = [];
+    const delivery = largestDelivery(1_000_000);
+    cases.push({ name: 'peak-rss:1mb-compressed-delivery', ...delivery });
+    const big = mixedBatch(loadCorpus(), { events, positiveShare: 0.01, seed: 1 }).messages;
+    cases.push({ name: `peak-rss:${events}-event-batch`, event: cloudWatchEventOf(big), events });
+    for (const item of cases) {
+      const file = path.join(dir, 'event.json');
+      writeFileSync(file, JSON.stringify(item.event));
+      const child = (extra: string[]) => {
+        const result = spawnSync(
+          process.execPath,
+          ['--import', 'tsx', path.join(__dirname, 'rss-child.ts'), file, ...extra],
+          {
+            cwd: REPO,
+            env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        if (result.status !== 0) throw new Error(`rss child failed: ${result.stderr.toString().slice(0, 500)}`);
+        return JSON.parse(result.stdout.toString().trim().split('\n').pop() ?? '{}') as {
+          rssBeforeMb: number;
+          peakRssMb: number;
+          events: number;
+        };
+      };
+      const idle = child(['--skip']);
+      const run = child([]);
+      const compressed = Buffer.from(item.event.awslogs.data, 'base64').length;
+      report.add({
+        name: item.name,
+        events: run.events,
+        compressed_bytes: compressed,
+        peak_rss_mb: round2(run.peakRssMb),
+        idle_peak_rss_mb: round2(idle.peakRssMb),
+        rss_before_mb: round2(run.rssBeforeMb),
+        limit_mb: 256,
+        ratio: round2(run.peakRssMb / 256),
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const report = new Report(options.json);
+  const wants = (name: string) => !options.only || name.includes(options.only);
+  await throughput(options, report);
+  if (wants('bundle') || wants('cold-start')) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-bench-bundles-'));
+    try {
+      const bundles = bundleLambdas(dir);
+      if (wants('bundle'))
+        for (const b of bundles) report.add({ name: `bundle:${b.name}`, bytes: b.bytes, budget: b.budget });
+      if (wants('cold-start')) coldStart(options, report, bundles);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (wants('peak-rss')) peakRss(report, options.events);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
