@@ -14,6 +14,7 @@ import {
   type RecordInput,
   recordsFromText,
 } from '../lib/sources';
+import { jsonObjectOf } from '../lib/sources/envelopes/result';
 
 export type InputSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stdin' };
 
@@ -44,18 +45,6 @@ function originOf(source: InputSource): RecordPosition {
   return source.kind === 'file' ? { envelope: 'file', index: 0, file: source.path } : { envelope: 'stdin', index: 0 };
 }
 
-function jsonObject(text: string): Record<string, unknown> | undefined {
-  if (!text.trimStart().startsWith('{')) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Does the document have to be read whole? Yes when it opens with '[' or with '{' whose first line is not a complete
  * JSON object (pretty-printed JSON).
@@ -67,8 +56,8 @@ export function needsWholeDocument(head: string, complete: boolean): boolean | u
   if (trimmed.startsWith('[')) return true;
   if (!trimmed.startsWith('{')) return false;
   const end = trimmed.indexOf('\n');
-  if (end === -1) return complete ? jsonObject(trimmed) === undefined : undefined;
-  return jsonObject(trimmed.slice(0, end)) === undefined;
+  if (end === -1) return complete ? jsonObjectOf(trimmed) === undefined : undefined;
+  return jsonObjectOf(trimmed.slice(0, end)) === undefined;
 }
 
 class LineRecords {
@@ -96,7 +85,7 @@ class LineRecords {
       });
       return;
     }
-    const json = jsonObject(text);
+    const json = jsonObjectOf(text);
     // A saved Lambda event per line (CloudWatch subscription payload): its log events are the records.
     if (json !== undefined && isCloudWatchPayload(json)) {
       const decoded = decodeCloudWatchEvent(json, this.origin.file ? { file: this.origin.file } : {});

@@ -1,7 +1,8 @@
-import type { EventFields, NormalizedEvent, ProcessFields } from '../../model';
+import type { EventFields, NormalizedEvent } from '../../model';
 import { defined, failure, hostOf, int, prop, provenanceOf, str, timeOf } from '../common';
 import type { EventXml } from '../event-xml';
 import { NOTHING, ok, type ParseOutcome, type ParserFactory, type RecordInput, type RecordParser } from '../parser';
+import { SYSMON_PROCESS_TEXT_FIELDS } from '../sysmon-fields';
 import { setOwn } from './own-record';
 import { parseSyslogHeader, type SyslogHeader } from './syslog-line';
 import { parseSysmonXml } from './sysmon-xml';
@@ -16,24 +17,7 @@ const HOST_KEYS = ['Computer', 'HostName', '_HOSTNAME', 'hostname'] as const;
 const TIME_KEYS = ['TimeGenerated', 'EventTime', '__REALTIME_TIMESTAMP', 'timestamp', '@timestamp'] as const;
 
 /** Sysmon values copied under the same (Sigma) names; "-" means no value. */
-const TEXT_FIELDS = [
-  'Image',
-  'OriginalFileName',
-  'CommandLine',
-  'CurrentDirectory',
-  'ProcessGuid',
-  'ParentImage',
-  'ParentCommandLine',
-  'ParentProcessGuid',
-  'User',
-  'LogonId',
-  'IntegrityLevel',
-  'Hashes',
-  'Product',
-  'Company',
-  'Description',
-  'FileVersion',
-] as const satisfies readonly (keyof ProcessFields)[];
+const TEXT_FIELDS = SYSMON_PROCESS_TEXT_FIELDS;
 
 /** Where the XML sat and what its carrier said about host and time. */
 interface Located {

@@ -2,6 +2,7 @@ import type { ProcessFields } from '../../model';
 import { failure } from '../common';
 import type { ParseOutcome, ParserFactory, RecordInput, RecordParser } from '../parser';
 import { ok } from '../parser';
+import { SYSMON_PROCESS_TEXT_FIELDS } from '../sysmon-fields';
 import {
   dataInt,
   dataText,
@@ -25,25 +26,8 @@ function isSysmon(claim: WindowsClaim): boolean {
 
 const SPEC: WindowsEventSpec = { format: FORMAT, eventId: 1, label: 'Sysmon process creation', isFamily: isSysmon };
 
-/** Sysmon values copied as text under the same (Sigma) names. */
-const TEXT_FIELDS = [
-  'Image',
-  'OriginalFileName',
-  'CommandLine',
-  'CurrentDirectory',
-  'ProcessGuid',
-  'ParentImage',
-  'ParentCommandLine',
-  'ParentProcessGuid',
-  'User',
-  'LogonId',
-  'IntegrityLevel',
-  'Hashes',
-  'Product',
-  'Company',
-  'Description',
-  'FileVersion',
-] as const satisfies readonly (keyof ProcessFields)[];
+/** Sysmon values copied under the same (Sigma) names; "-" means no value. */
+const TEXT_FIELDS = SYSMON_PROCESS_TEXT_FIELDS;
 
 function parse(input: RecordInput): ParseOutcome {
   const selected = selectRecord(input, SPEC);
