@@ -1,25 +1,7 @@
-/**
- * CloudWatch Logs subscription -> vmsentry. Invoked asynchronously: a thrown error makes Lambda retry the same
- * payload (then send it to the failure destination), so every effect here is safe to repeat (dedup protocol).
- * A payload that cannot be decoded is logged and counted, not retried: retrying cannot fix it.
- */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CloudWatchLogsEvent, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { SnsAlertPublisher } from '../lib/adapters/sns-publisher';
-import { loadConfig } from '../lib/config';
 import type { PipelineOutcome } from '../lib/pipeline';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
-import {
-  createIngest,
-  EMPTY_BATCH,
-  type IngestDeps,
-  loadRules,
-  powertoolsLogger,
-  powertoolsMetrics,
-  rulesDirectory,
-} from './runtime';
+import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
 
 const SERVICE = 'vmsentry-cloudwatch-subscription';
 
@@ -79,24 +61,7 @@ let direct: ((event: CloudWatchLogsEvent) => Promise<PipelineOutcome | undefined
 let streamed: ((event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>) | undefined;
 
 function build(): IngestDeps {
-  const config = loadConfig();
-  const logger = powertoolsLogger(SERVICE);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const publisher = new SnsAlertPublisher(new SNSClient({ maxAttempts: 5 }), config.alertTopicArn, {
-    allowlistTable: config.allowlistTable,
-    ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),
-    ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
-  });
-  return {
-    config,
-    doc,
-    publisher,
-    rules: loadRules(rulesDirectory(config, __dirname), logger),
-    logger,
-    metrics: powertoolsMetrics(SERVICE),
-  };
+  return ingestDepsFromEnvironment(SERVICE, __dirname);
 }
 
 /** Direct subscription (asynchronous invoke) or the Kinesis path, told apart by the event's shape. */

@@ -6,13 +6,8 @@
  * be *parsed* is logged, counted and acknowledged: redelivering it cannot fix it.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { SnsAlertPublisher } from '../lib/adapters/sns-publisher';
-import { loadConfig } from '../lib/config';
 import { excerptOf, type ParseError, type RecordPosition } from '../lib/model';
 import {
   decodeObjectBody,
@@ -22,15 +17,7 @@ import {
   parseRecords,
   s3ObjectsInSqsBody,
 } from '../lib/sources';
-import {
-  createIngest,
-  EMPTY_BATCH,
-  type IngestDeps,
-  loadRules,
-  powertoolsLogger,
-  powertoolsMetrics,
-  rulesDirectory,
-} from './runtime';
+import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
 
 const SERVICE = 'vmsentry-edr-feed';
 
@@ -164,25 +151,7 @@ function destroy(body: unknown): void {
 let cached: EdrFeedHandler | undefined;
 
 function build(): EdrFeedHandler {
-  const config = loadConfig();
-  const logger = powertoolsLogger(SERVICE);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const publisher = new SnsAlertPublisher(new SNSClient({ maxAttempts: 5 }), config.alertTopicArn, {
-    allowlistTable: config.allowlistTable,
-    ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),
-    ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
-  });
-  return createEdrFeedHandler({
-    config,
-    doc,
-    publisher,
-    s3: new S3Client({}),
-    rules: loadRules(rulesDirectory(config, __dirname), logger),
-    logger,
-    metrics: powertoolsMetrics(SERVICE),
-  });
+  return createEdrFeedHandler({ ...ingestDepsFromEnvironment(SERVICE, __dirname), s3: new S3Client({}) });
 }
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

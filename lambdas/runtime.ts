@@ -6,13 +6,16 @@
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbAllowlistStore } from '../lib/adapters/dynamodb-allowlist-store';
 import { DynamoDbCorrelationStore } from '../lib/adapters/dynamodb-correlation-store';
 import { DynamoDbDedupStore } from '../lib/adapters/dynamodb-dedup-store';
+import { SnsAlertPublisher } from '../lib/adapters/sns-publisher';
 import type { AlertPublisher } from '../lib/alerts/publisher';
 import { type AllowlistStore, CachedAllowlistStore } from '../lib/allowlist/store';
-import type { RuntimeConfig } from '../lib/config';
+import { loadConfig, type RuntimeConfig } from '../lib/config';
 import { describePosition, excerptOf, type FormatName, type ParseError } from '../lib/model';
 import {
   AlertsNotPublishedError,
@@ -123,6 +126,31 @@ export function loadRules(dir: string, logger?: LogSink): LoadedRules {
     correlations: loaded.correlations,
     correlationOnly: correlationOnlyRuleIds(loaded.correlations),
     errors: loaded.errors,
+  };
+}
+
+/**
+ * The production dependencies of an ingest function, from its environment: configuration, SDK clients (created once
+ * per cold start, with retries for throttling), the SNS publisher and the rule pack next to the bundle.
+ */
+export function ingestDepsFromEnvironment(serviceName: string, handlerDir: string): IngestDeps {
+  const config = loadConfig();
+  const logger = powertoolsLogger(serviceName);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const publisher = new SnsAlertPublisher(new SNSClient({ maxAttempts: 5 }), config.alertTopicArn, {
+    allowlistTable: config.allowlistTable,
+    ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),
+    ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
+  });
+  return {
+    config,
+    doc,
+    publisher,
+    rules: loadRules(rulesDirectory(config, handlerDir), logger),
+    logger,
+    metrics: powertoolsMetrics(serviceName),
   };
 }
 
