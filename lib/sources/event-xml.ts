@@ -405,3 +405,23 @@ function characterReference(digits: string): string | undefined {
   if (!Number.isInteger(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return undefined;
   return String.fromCodePoint(code);
 }
+
+/**
+ * The source-native view of an event for rules written against Windows/Sysmon names: System fields beside the
+ * EventData values, data winning. No prototype, so hostile data names stay plain keys.
+ */
+export function eventXmlFlatMap(event: EventXml): Record<string, unknown> {
+  const flat: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const system: [string, unknown][] = [
+    ['Provider', event.provider],
+    ['EventID', event.eventId],
+    ['Channel', event.channel],
+    ['Computer', event.computer],
+    ['TimeCreated', event.timeCreated],
+    ['EventRecordID', event.recordId],
+    ['UserID', event.userId],
+  ];
+  for (const [key, value] of system) if (value !== undefined) flat[key] = value;
+  for (const key of Object.keys(event.data)) flat[key] = event.data[key];
+  return flat;
+}

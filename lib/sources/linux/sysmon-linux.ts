@@ -1,9 +1,8 @@
 import type { EventFields, NormalizedEvent } from '../../model';
 import { defined, failure, hostOf, int, prop, provenanceOf, str, timeOf } from '../common';
-import type { EventXml } from '../event-xml';
+import { type EventXml, eventXmlFlatMap } from '../event-xml';
 import { NOTHING, ok, type ParseOutcome, type ParserFactory, type RecordInput, type RecordParser } from '../parser';
 import { SYSMON_PROCESS_TEXT_FIELDS } from '../sysmon-fields';
-import { setOwn } from './own-record';
 import { parseSyslogHeader, type SyslogHeader } from './syslog-line';
 import { parseSysmonXml } from './sysmon-xml';
 
@@ -97,7 +96,7 @@ class SysmonLinuxParser implements RecordParser {
       host: hostOf(input, { hostname }),
       provenance: provenanceOf(input, FORMAT, event.recordId),
       fields,
-      raw: rawOf(event),
+      raw: eventXmlFlatMap(event),
     };
     return ok([result]);
   }
@@ -172,23 +171,6 @@ function firstTime(candidates: readonly unknown[], input: RecordInput): { time: 
     if (time) return time;
   }
   return timeOf(undefined, input);
-}
-
-/** A flat map of the System fields and the EventData values, for rules written against Sysmon's own names. */
-function rawOf(event: EventXml): Readonly<Record<string, unknown>> {
-  const raw: Record<string, unknown> = {};
-  for (const key in event.data) setOwn(raw, key, event.data[key]);
-  const system: [string, unknown][] = [
-    ['Provider', event.provider],
-    ['EventID', event.eventId],
-    ['Channel', event.channel],
-    ['Computer', event.computer],
-    ['TimeCreated', event.timeCreated],
-    ['EventRecordID', event.recordId],
-    ['UserID', event.userId],
-  ];
-  for (const [key, value] of system) if (value !== undefined) raw[key] = value;
-  return raw;
 }
 
 export const sysmonLinuxParser: ParserFactory = {

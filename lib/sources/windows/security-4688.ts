@@ -3,6 +3,7 @@ import { defined, failure } from '../common';
 import type { ParseOutcome, ParserFactory, RecordInput, RecordParser } from '../parser';
 import { ok } from '../parser';
 import {
+  claimsWindowsEvent,
   dataInt,
   dataText,
   integrityLevelOf,
@@ -11,7 +12,7 @@ import {
   type WindowsEventSpec,
   windowsEvent,
 } from './windows-event';
-import { claimOf, decodeWindowsRecord, type WindowsClaim, type WindowsRecord } from './windows-record';
+import type { WindowsClaim, WindowsRecord } from './windows-record';
 
 const FORMAT = 'windows-security-4688';
 
@@ -57,13 +58,7 @@ export const security4688Parser: ParserFactory = {
   create(): RecordParser {
     return {
       format: FORMAT,
-      sniff(input: RecordInput): boolean {
-        const decoded = decodeWindowsRecord(input);
-        const claim = claimOf(decoded);
-        if (claim?.eventId !== 4688) return false;
-        if (isSecurityLog(claim)) return true;
-        return decoded.kind === 'record' && dataText(decoded.record, 'NewProcessName') !== undefined;
-      },
+      sniff: (input: RecordInput) => claimsWindowsEvent(input, 4688, isSecurityLog, 'NewProcessName'),
       parse,
     };
   },

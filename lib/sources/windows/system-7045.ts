@@ -2,8 +2,15 @@ import type { ServiceFields } from '../../model';
 import { defined, failure } from '../common';
 import type { ParseOutcome, ParserFactory, RecordInput, RecordParser } from '../parser';
 import { ok } from '../parser';
-import { dataText, sameName, selectRecord, type WindowsEventSpec, windowsEvent } from './windows-event';
-import { claimOf, decodeWindowsRecord, type WindowsClaim } from './windows-record';
+import {
+  claimsWindowsEvent,
+  dataText,
+  sameName,
+  selectRecord,
+  type WindowsEventSpec,
+  windowsEvent,
+} from './windows-event';
+import type { WindowsClaim } from './windows-record';
 
 const FORMAT = 'windows-system-7045';
 
@@ -42,13 +49,7 @@ export const system7045Parser: ParserFactory = {
   create(): RecordParser {
     return {
       format: FORMAT,
-      sniff(input: RecordInput): boolean {
-        const decoded = decodeWindowsRecord(input);
-        const claim = claimOf(decoded);
-        if (claim?.eventId !== 7045) return false;
-        if (isServiceControlManager(claim)) return true;
-        return decoded.kind === 'record' && dataText(decoded.record, 'ServiceName') !== undefined;
-      },
+      sniff: (input: RecordInput) => claimsWindowsEvent(input, 7045, isServiceControlManager, 'ServiceName'),
       parse,
     };
   },

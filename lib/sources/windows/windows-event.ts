@@ -1,7 +1,7 @@
 import type { EventCategory, EventFields, FormatName, NormalizedEvent, ParseError } from '../../model';
 import { failure, hostOf, int, prop, provenanceOf, str, timeOf } from '../common';
 import type { ParseOutcome, RecordInput } from '../parser';
-import { decodeWindowsRecord, type WindowsClaim, type WindowsRecord } from './windows-record';
+import { claimOf, decodeWindowsRecord, type WindowsClaim, type WindowsRecord } from './windows-record';
 
 /** Which Windows events a parser is for. */
 export interface WindowsEventSpec {
@@ -67,6 +67,23 @@ export function sameName(value: string | undefined, ...names: string[]): boolean
   for (const name of names) if (value === name) return true;
   const lower = value.trim().toLowerCase();
   return names.some((name) => name.toLowerCase() === lower);
+}
+
+/**
+ * Sniff for one Windows event: the record claims the event id and comes from the event's own log or provider, or, for
+ * collectors that drop both, its data carries the field only that event has.
+ */
+export function claimsWindowsEvent(
+  input: RecordInput,
+  eventId: number,
+  isOwnLog: (claim: WindowsClaim) => boolean,
+  signatureField: string,
+): boolean {
+  const decoded = decodeWindowsRecord(input);
+  const claim = claimOf(decoded);
+  if (claim?.eventId !== eventId) return false;
+  if (isOwnLog(claim)) return true;
+  return decoded.kind === 'record' && dataText(decoded.record, signatureField) !== undefined;
 }
 
 /** A data value as text; empty and "-" (Windows' "no value") are absent. */

@@ -1,5 +1,5 @@
 import { isRecord, prop, str } from '../common';
-import { type EventXml, parseEventXml } from '../event-xml';
+import { eventXmlFlatMap, parseEventXml } from '../event-xml';
 import type { RecordInput } from '../parser';
 
 /**
@@ -126,26 +126,9 @@ function fromXml(xml: string, raw: Readonly<Record<string, unknown>> | undefined
       recordId: event.recordId,
       data: event.data,
       hasData: Object.keys(event.data).length > 0,
-      raw: raw ?? flatXmlMap(event),
+      raw: raw ?? eventXmlFlatMap(event),
     },
   };
-}
-
-/** System fields beside the data values, data winning: the source-native view rules may address. */
-function flatXmlMap(event: EventXml): Record<string, unknown> {
-  const flat: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  const system: [string, unknown][] = [
-    ['Provider', event.provider],
-    ['EventID', event.eventId],
-    ['Channel', event.channel],
-    ['Computer', event.computer],
-    ['TimeCreated', event.timeCreated],
-    ['EventRecordID', event.recordId],
-    ['UserID', event.userId],
-  ];
-  for (const [key, value] of system) if (value !== undefined) flat[key] = value;
-  for (const key of Object.keys(event.data)) flat[key] = event.data[key];
-  return flat;
 }
 
 /**
