@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { s3NotificationBody as s3NotificationOf } from '../test/support/s3-notification';
 
 /** The shared data directory (present in CI): ../shared/data/otrf from the working directory. */
 export function otrfDirectory(): string {
@@ -215,40 +216,9 @@ export function ndjsonGzipOf(messages: readonly string[]): Buffer {
   return gzipSync(Buffer.from(`${messages.join('\n')}\n`));
 }
 
-/** The SQS message body S3 sends for a new object (an S3 event notification, as the EDR feed receives it). */
+/** The SQS message body S3 sends for a new object (keys URL-encoded, as S3 sends them). */
 export function s3NotificationBody(bucket: string, key: string, size: number): string {
-  return JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: '2026-11-27T12:00:00.000Z',
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
-        requestParameters: { sourceIPAddress: '10.0.0.1' },
-        responseElements: {
-          'x-amz-request-id': 'C3D13FE58DE4C810',
-          'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD',
-        },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'edr-export',
-          bucket: {
-            name: bucket,
-            ownerIdentity: { principalId: 'A3NL1KOZZKExample' },
-            arn: `arn:aws:s3:::${bucket}`,
-          },
-          object: {
-            key: encodeURIComponent(key),
-            size,
-            eTag: 'd41d8cd98f00b204e9800998ecf8427e',
-            sequencer: '0055AED6DCD90281E5',
-          },
-        },
-      },
-    ],
-  });
+  return s3NotificationOf(bucket, encodeURIComponent(key), size);
 }
 
 /** An SQS Lambda event of these bodies (message ids msg-0, msg-1, ...). */

@@ -8,6 +8,7 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import { type Dynalite, startDynalite } from '../support/dynalite';
+import { s3NotificationBody } from '../support/s3-notification';
 import { sysmonProcessXml } from './fixtures/sysmon';
 import {
   freshTables,
@@ -31,33 +32,7 @@ const crowdstrikeEvent = JSON.stringify(
 );
 
 function s3Notification(key: string, size = 2048): string {
-  return JSON.stringify({
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: '2026-11-27T12:00:00.000Z',
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
-        requestParameters: { sourceIPAddress: '10.0.0.1' },
-        responseElements: {
-          'x-amz-request-id': 'C3D13FE58DE4C810',
-          'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S',
-        },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'edr-feed',
-          bucket: {
-            name: 'edr-drop',
-            ownerIdentity: { principalId: 'A3NL1KOZZKExample' },
-            arn: 'arn:aws:s3:::edr-drop',
-          },
-          object: { key, size, eTag: 'd41d8cd98f00b204e9800998ecf8427e', sequencer: '0055AED6DCD90281E5' },
-        },
-      },
-    ],
-  });
+  return s3NotificationBody('edr-drop', key, size);
 }
 
 function sqsRecord(messageId: string, body: string): SQSRecord {

@@ -1,38 +1,8 @@
 import fc from 'fast-check';
 import { decodeSqsBody, s3ObjectsInSqsBody } from '../../../lib/sources/envelopes/sqs';
+import { s3NotificationBody } from '../../support/s3-notification';
 
-const s3Notification = {
-  Records: [
-    {
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: 'us-east-1',
-      eventTime: '2026-11-27T12:00:00.000Z',
-      eventName: 'ObjectCreated:Put',
-      userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
-      requestParameters: { sourceIPAddress: '10.0.0.1' },
-      responseElements: {
-        'x-amz-request-id': 'C3D13FE58DE4C810',
-        'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD',
-      },
-      s3: {
-        s3SchemaVersion: '1.0',
-        configurationId: 'edr-feed',
-        bucket: {
-          name: 'edr-replicator',
-          ownerIdentity: { principalId: 'A3NL1KOZZKExample' },
-          arn: 'arn:aws:s3:::edr-replicator',
-        },
-        object: {
-          key: 'data/2026/11/27/part+00001.gz',
-          size: 1024,
-          eTag: 'd41d8cd98f00b204e9800998ecf8427e',
-          sequencer: '0055AED6DCD90281E5',
-        },
-      },
-    },
-  ],
-};
+const s3Notification = JSON.parse(s3NotificationBody('edr-replicator', 'data/2026/11/27/part+00001.gz', 1024));
 
 describe('SQS message bodies', () => {
   it('names the objects of an S3 event notification, decoding the URL-encoded key', () => {
