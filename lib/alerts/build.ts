@@ -9,12 +9,12 @@ export function alertIdOf(dedupKey: string, firstSeen: string): string {
   return createHash('sha256').update(dedupKey).update('\u0000').update(firstSeen).digest('hex').slice(0, 32);
 }
 
-/** One detection, its dedup state and the allowlist decision, as the alert every renderer and consumer reads. */
-export function buildAlert(input: { detection: Detection; dedup: Alert['dedup']; allowlist: AllowlistStatus }): Alert {
-  const { detection, dedup, allowlist } = input;
+/** What an alert says about its detection, independent of pipeline state (no id, dedup or allowlist decision). */
+export type DetectionFacts = Omit<Alert, 'id' | 'dedup' | 'allowlist'>;
+
+export function detectionFacts(detection: Detection): DetectionFacts {
   const { rule, event } = detection;
-  const base = {
-    id: alertIdOf(dedup.key, dedup.firstSeen),
+  return {
     ruleId: rule.id,
     title: rule.title,
     severity: detection.severity,
@@ -27,10 +27,22 @@ export function buildAlert(input: { detection: Detection; dedup: Alert['dedup'];
     context: [...(detection.context ?? [])],
     event,
     input: positionOf(event.provenance),
+    ...(rule.response !== undefined ? { response: rule.response } : {}),
+  };
+}
+
+/** One detection, its dedup state and the allowlist decision, as the alert every renderer and consumer reads. */
+export function buildAlert(input: { detection: Detection; dedup: Alert['dedup']; allowlist: AllowlistStatus }): Alert {
+  const { detection, dedup, allowlist } = input;
+  // Key order is the published JSON's: the rule's response note, when it has one, comes last.
+  const { response, ...facts } = detectionFacts(detection);
+  return {
+    id: alertIdOf(dedup.key, dedup.firstSeen),
+    ...facts,
     dedup: { ...dedup },
     allowlist,
+    ...(response !== undefined ? { response } : {}),
   };
-  return rule.response === undefined ? base : { ...base, response: rule.response };
 }
 
 /** The record position part of the provenance (the format and record id stay on the event). */
