@@ -1,5 +1,7 @@
-import { buildAlert } from './alerts/build';
+import { alertIdOf, buildAlert } from './alerts/build';
+import { type AlertFallback, fallbackAlert, fallbackOf } from './alerts/fallback';
 import type { AlertPublisher, PublishReport } from './alerts/publisher';
+import { isoTime, timeRangeNote } from './alerts/time';
 import { type CompiledEntry, compileEntry, findSuppressingEntry } from './allowlist/match';
 import type { AllowlistStore } from './allowlist/store';
 import { type DedupKey, dedupKeyOf, eventKeyOf } from './dedup/key';
@@ -18,6 +20,7 @@ import {
 } from './model';
 import { mapBounded } from './pipeline/concurrency';
 import { emptyCounts, type PipelineCounts } from './pipeline/counts';
+import { collapseFloods, DEFAULT_ALERT_FLOOD_THRESHOLD, type FloodSummary } from './pipeline/flood';
 import type { ParsedBatch } from './sources';
 
 export type { PipelineCounts } from './pipeline/counts';
@@ -38,6 +41,11 @@ export interface PipelineConfig {
   readonly minSeverity: Severity;
   /** Claims and confirms in flight at once. */
   readonly stateConcurrency?: number;
+  /**
+   * Distinct hosts one rule may name from one source in one batch before its detections are reported as one flood
+   * alert (default DEFAULT_ALERT_FLOOD_THRESHOLD, 50; 0 turns collapsing off).
+   */
+  readonly alertFloodThreshold?: number;
 }
 
 /** Hooks for the composition root's logger; the pipeline itself never logs. */
@@ -46,6 +54,10 @@ export interface PipelineObserver {
   failClosed?(error: unknown, hosts: readonly string[]): void;
   confirmLost?(alert: Alert, error?: unknown): void;
   releaseFailed?(ticket: ClaimTicket, error: unknown): void;
+  /** A rule named more hosts from one source than the flood threshold: its detections went out as one alert. */
+  flood?(flood: FloodSummary): void;
+  /** An alert could not be built or rendered and went out as a minimal fallback alert. */
+  alertFallback?(fallback: AlertFallback): void;
 }
 
 export interface PipelineDeps {
@@ -149,7 +161,9 @@ export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promi
   counts.belowMinSeverity = alertable.length - relevant.length;
   if (relevant.length === 0) return outcome([]);
 
-  const { kept, status } = await applyAllowlist(relevant, deps, counts);
+  // Before the allowlist: a flood costs one lookup, one claim and one message, not one per forged host.
+  const unflooded = collapseAlertFloods(relevant, deps, counts);
+  const { kept, status } = await applyAllowlist(unflooded, deps, counts);
   if (kept.length === 0) return outcome([], status);
 
   const groups = groupByDedupKey(kept, deps.config.dedupWindowSeconds);
@@ -213,9 +227,12 @@ function sortClaims(
   return { toPublish, pending };
 }
 
+/** Alerts handed to the publisher at once: bounds the messages rendered and held while a flood of alerts goes out. */
+export const PUBLISH_CHUNK = 50;
+
 /**
- * One publish call for every alert of the batch, then a confirm for each one published. Only what the publisher
- * reports as published counts as published; anything it does not mention has failed.
+ * Publish calls of at most PUBLISH_CHUNK alerts, one after another, then a confirm for each one published. Only what
+ * the publisher reports as published counts as published; anything it does not mention has failed.
  */
 async function publishAndConfirm(
   toPublish: readonly ToPublish[],
@@ -223,18 +240,26 @@ async function publishAndConfirm(
   counts: PipelineCounts,
 ): Promise<{ published: ToPublish[]; failed: (ToPublish & { error: Error })[] }> {
   if (toPublish.length === 0) return { published: [], failed: [] };
-  const report = await publishAll(
-    deps.publisher,
-    toPublish.map((item) => item.alert),
-  );
-  const publishedIds = new Set(report.published);
-  const failedIds = new Map(report.failed.map((failure) => [failure.id, failure.error]));
   const published: ToPublish[] = [];
   const failed: (ToPublish & { error: Error })[] = [];
-  for (const item of toPublish) {
-    const error = failedIds.get(item.alert.id);
-    if (publishedIds.has(item.alert.id) && !error) published.push(item);
-    else failed.push({ ...item, error: error ?? new Error('the publisher did not report this alert as published') });
+  for (let start = 0; start < toPublish.length; start += PUBLISH_CHUNK) {
+    const chunk = toPublish.slice(start, start + PUBLISH_CHUNK);
+    for (const item of chunk) {
+      const fallback = fallbackOf(item.alert);
+      if (fallback) noteFallback(fallback, deps, counts);
+    }
+    const report = await publishAll(
+      deps.publisher,
+      chunk.map((item) => item.alert),
+    );
+    for (const fallback of report.fallbacks ?? []) noteFallback(fallback, deps, counts);
+    const publishedIds = new Set(report.published);
+    const failedIds = new Map(report.failed.map((failure) => [failure.id, failure.error]));
+    for (const item of chunk) {
+      const error = failedIds.get(item.alert.id);
+      if (publishedIds.has(item.alert.id) && !error) published.push(item);
+      else failed.push({ ...item, error: error ?? new Error('the publisher did not report this alert as published') });
+    }
   }
   counts.published = published.length;
   counts.publishFailures = failed.length;
@@ -249,6 +274,27 @@ async function publishAndConfirm(
     deps.observer?.confirmLost?.(alert, result.status === 'rejected' ? result.reason : undefined);
   });
   return { published, failed };
+}
+
+function noteFallback(fallback: AlertFallback, deps: PipelineDeps, counts: PipelineCounts): void {
+  counts.alertFallbacks += 1;
+  deps.observer?.alertFallback?.(fallback);
+}
+
+/** Floods of one rule from one source become one detection each; counted and reported to the observer. */
+function collapseAlertFloods(
+  detections: readonly Detection[],
+  deps: PipelineDeps,
+  counts: PipelineCounts,
+): Detection[] {
+  const threshold = deps.config.alertFloodThreshold ?? DEFAULT_ALERT_FLOOD_THRESHOLD;
+  const { detections: out, floods } = collapseFloods(detections, threshold);
+  for (const flood of floods) {
+    counts.floods += 1;
+    counts.floodCollapsed += flood.detections;
+    deps.observer?.flood?.(flood);
+  }
+  return out;
 }
 
 async function detect(events: readonly NormalizedEvent[], deps: PipelineDeps): Promise<Detection[]> {
@@ -353,27 +399,64 @@ function representative(group: Group): Detection {
   );
 }
 
+/**
+ * The group's alert. Never throws: times are formatted through isoTime (a forged or broken time is clamped and the
+ * alert says so), and if building still fails the detection goes out as a minimal fallback alert.
+ */
 function alertFor(group: Group, decision: Extract<ClaimDecision, { kind: 'publish' }>, status: AllowlistStatus): Alert {
   const detection = representative(group);
   const { window, previous } = decision;
-  const context = [...(detection.context ?? [])];
-  if (previous && previous.count > 0) {
-    context.push(
-      `${previous.count} event(s) for this rule and host in the previous window from ${new Date(previous.windowStartMs).toISOString()}` +
-        (previous.published ? ' (alerted once then, repeats counted)' : ' (never alerted)'),
+  const dedup: Alert['dedup'] = {
+    key: group.key.hash,
+    count: window.count,
+    firstSeen: isoTime(window.firstSeenMs),
+    lastSeen: isoTime(window.lastSeenMs),
+    windowSeconds: window.windowSeconds,
+  };
+  try {
+    const context = [...(detection.context ?? [])];
+    const note = timeRangeNote('event time', detection.event.timeMs);
+    if (note) context.push(note);
+    if (previous && previous.count > 0) {
+      context.push(
+        `${previous.count} event(s) for this rule and host in the previous window from ${isoTime(previous.windowStartMs)}` +
+          (previous.published ? ' (alerted once then, repeats counted)' : ' (never alerted)'),
+      );
+    }
+    return buildAlert({ detection: { ...detection, context }, dedup, allowlist: status });
+  } catch (error) {
+    return fallbackAlert(
+      {
+        id: fallbackIdOf(detection, dedup, status),
+        ruleId: detection.rule.id,
+        title: detection.rule.title,
+        severity: detection.severity,
+        host: group.key.host,
+        event: detection.event,
+        input: detection.event.provenance,
+        dedup,
+        allowlist: status,
+      },
+      error,
     );
   }
-  return buildAlert({
-    detection: { ...detection, context },
-    dedup: {
-      key: group.key.hash,
-      count: window.count,
-      firstSeen: new Date(window.firstSeenMs).toISOString(),
-      lastSeen: new Date(window.lastSeenMs).toISOString(),
-      windowSeconds: window.windowSeconds,
-    },
-    allowlist: status,
-  });
+}
+
+/**
+ * The id the full alert would have carried, so a retry that renders fully is deduplicated against this fallback:
+ * buildAlert on the detection stripped of its evidence (the id depends on rule, host and dedup state only).
+ */
+function fallbackIdOf(detection: Detection, dedup: Alert['dedup'], status: AllowlistStatus): string {
+  try {
+    const { raw: _raw, ...event } = detection.event;
+    return buildAlert({
+      detection: { rule: detection.rule, severity: detection.severity, event: { ...event, fields: {} } },
+      dedup,
+      allowlist: status,
+    }).id;
+  } catch {
+    return alertIdOf(dedup.key, dedup.firstSeen);
+  }
 }
 
 /** A publisher that throws has failed every alert it was given. */

@@ -11,8 +11,8 @@ import {
   type PipelineDeps,
   runPipeline,
 } from '../lib/pipeline';
-import type { ParsedBatch } from '../lib/sources';
 import { detection, processEvent, rule } from './allowlist/fixtures';
+import { parsedBatchOf } from './support/parsed-batch';
 
 const NOW = Date.UTC(2026, 10, 27, 12, 30, 0);
 
@@ -25,16 +25,7 @@ const vboxRule: DetectionMatcher = {
   },
 };
 
-function batchOf(events: NormalizedEvent[]): ParsedBatch {
-  return {
-    events,
-    errors: [],
-    records: events.length,
-    eventsByFormat: { 'sysmon-windows': events.length },
-    errorsByFormat: {},
-    unknown: 0,
-  };
-}
+const batchOf = parsedBatchOf;
 
 function benign(index: number): NormalizedEvent {
   return processEvent({

@@ -4,8 +4,9 @@ import {
   PublishCommand,
   type SNSClient,
 } from '@aws-sdk/client-sns';
+import { type AlertFallback, fallbackAlert, fallbackOf, reasonOf } from '../alerts/fallback';
 import type { AlertPublisher, PublishReport } from '../alerts/publisher';
-import { batchesOf, type SnsMessageOptions, type SnsPublishEntry, toSnsPublishEntry } from '../alerts/sns-message';
+import { EntryBatcher, type SnsMessageOptions, type SnsPublishEntry, toSnsPublishEntry } from '../alerts/sns-message';
 import type { Alert } from '../model';
 
 /** One alert SNS did not take, with SNS's reason (batch entry failure) or the SDK error as cause. */
@@ -36,7 +37,7 @@ interface Pending {
 
 /**
  * AlertPublisher on one SNS topic. One alert goes out with Publish; several with PublishBatch in calls of at most
- * 10 entries and 256 KB. Throttling retries are the SDK client's (maxAttempts at client creation); what still fails
+ * 10 entries and 256 KB, each call's messages rendered just before it is sent. Throttling retries are the SDK client's (maxAttempts at client creation); what still fails
  * is reported per alert, never swallowed: a failed batch entry carries SNS's code, a thrown SDK error fails every
  * entry of that call with the error as cause.
  */
@@ -56,23 +57,70 @@ export class SnsAlertPublisher implements AlertPublisher {
 
   async publish(alerts: readonly Alert[]): Promise<PublishReport> {
     const nowMs = this.clock();
-    // Batch entry ids are positional: two alerts may share an alert id (a retry next to its original), and SNS
-    // rejects a batch whose entry ids repeat.
-    const pending: Pending[] = alerts.map((alert, index) => ({
-      alertId: alert.id,
-      entry: { ...toSnsPublishEntry(alert, { ...this.messageOptions, nowMs }), Id: `e${index}` },
-    }));
-    if (pending.length === 0) return { published: [], failed: [] };
-    const [only] = pending;
-    if (pending.length === 1 && only) return this.publishOne(only);
-    const reports: PublishReport[] = [];
-    for (const batch of batchesOf(pending.map((p) => ({ ...p.entry, pending: p })))) {
-      reports.push(await this.publishBatch(batch.map((b) => b.pending)));
-    }
-    return {
-      published: reports.flatMap((r) => r.published),
-      failed: reports.flatMap((r) => r.failed),
+    const fallbacks: AlertFallback[] = [];
+    const failed: { id: string; error: Error }[] = [];
+    const published: string[] = [];
+    const collect = (report: PublishReport): void => {
+      published.push(...report.published);
+      failed.push(...report.failed);
     };
+    const [first] = alerts;
+    if (alerts.length === 1 && first) {
+      const pending = this.pendingOf(first, 0, nowMs, fallbacks, failed);
+      if (pending) collect(await this.publishOne(pending));
+      return { published, failed, ...(fallbacks.length > 0 ? { fallbacks } : {}) };
+    }
+    // Rendered batch by batch, each sent before the next is rendered: a flood of alerts never holds every message.
+    const batcher = new EntryBatcher<SnsPublishEntry & { pending: Pending }>();
+    for (const [index, alert] of alerts.entries()) {
+      const pending = this.pendingOf(alert, index, nowMs, fallbacks, failed);
+      if (!pending) continue;
+      const full = batcher.add({ ...pending.entry, pending });
+      if (full) collect(await this.publishBatch(full.map((b) => b.pending)));
+    }
+    const last = batcher.flush();
+    if (last) collect(await this.publishBatch(last.map((b) => b.pending)));
+    return { published, failed, ...(fallbacks.length > 0 ? { fallbacks } : {}) };
+  }
+
+  /**
+   * One alert's SNS entry. Rendering one alert must never fail the others: if it throws, the alert goes out as a
+   * minimal fallback (recorded in `fallbacks`); if even that cannot be rendered, the alert alone is reported failed.
+   * Batch entry ids are positional: two alerts may share an alert id (a retry next to its original), and SNS rejects
+   * a batch whose entry ids repeat.
+   */
+  private pendingOf(
+    alert: Alert,
+    index: number,
+    nowMs: number,
+    fallbacks: AlertFallback[],
+    failed: { id: string; error: Error }[],
+  ): Pending | undefined {
+    const options = { ...this.messageOptions, nowMs };
+    try {
+      return { alertId: alert.id, entry: { ...toSnsPublishEntry(alert, options), Id: `e${index}` } };
+    } catch (error) {
+      const minimal = fallbackAlert(alert, error);
+      try {
+        const entry = { ...toSnsPublishEntry(minimal, options), Id: `e${index}` };
+        fallbacks.push(fallbackOf(minimal) ?? { id: minimal.id, reason: reasonOf(error), position: 'unknown' });
+        return { alertId: minimal.id, entry };
+      } catch (again) {
+        failed.push({
+          id: minimal.id,
+          error: new AlertPublishError(
+            minimal.id,
+            `alert ${minimal.id} could not be rendered: ${reasonOf(again)}`,
+            undefined,
+            true,
+            {
+              cause: again,
+            },
+          ),
+        });
+        return undefined;
+      }
+    }
   }
 
   private async publishOne(pending: Pending): Promise<PublishReport> {

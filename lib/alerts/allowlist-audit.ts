@@ -10,6 +10,7 @@ import {
 import { ALLOWLIST_AUDIT_RULE } from './allowlist-audit-rule';
 import { buildAlert } from './build';
 import { oneLine, truncate } from './text';
+import { isoTime } from './time';
 
 /** One side of a change: the entry, or why the stored item is not a valid entry (kept for the record). */
 export type AuditedImage =
@@ -108,7 +109,7 @@ export function auditDetection(change: AllowlistChange): Detection {
   const event: NormalizedEvent = {
     category: 'cloud_api',
     platform: 'aws',
-    time: new Date(change.timeMs).toISOString(),
+    time: isoTime(change.timeMs),
     timeMs: change.timeMs,
     host: {
       hostname: host,
@@ -187,7 +188,7 @@ function describeEntry(entry: AllowlistEntry): string {
   const match = Object.entries(entry.match ?? {})
     .map(([field, glob]) => `${field}=${glob}`)
     .join(', ');
-  const expiry = entry.expiresAt === undefined ? 'never' : new Date(entry.expiresAt * 1000).toISOString();
+  const expiry = entry.expiresAt === undefined ? 'never' : isoTime(entry.expiresAt * 1000);
   return `host=${entry.host} rule=${entry.rule} match={${match || 'any'}} owner=${entry.owner} expires=${expiry} reason=${entry.reason}`;
 }
 

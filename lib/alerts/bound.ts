@@ -106,33 +106,89 @@ function boundRaw(
   max: number,
   truncated: string[],
 ): Readonly<Record<string, unknown>> | undefined {
-  const json = cappedJson(raw, max);
-  if (json.length <= max) return raw;
+  const json = cappedJson(raw, Math.max(max, 1) + 1);
+  // Kept as it is only when it is plain JSON, shallow and small: then serializing it again cannot fail or overflow.
+  if (json.complete && json.text.length <= max) return raw;
   truncated.push('event.raw');
   if (max <= 0) return undefined;
-  const excerpt: RawExcerpt = { _truncated: true, _chars: json.length, _excerpt: truncate(json, max) };
+  const excerpt: RawExcerpt = { _truncated: true, _chars: json.text.length, _excerpt: truncate(json.text, max) };
   return excerpt as unknown as Readonly<Record<string, unknown>>;
 }
 
+/** Containers nested deeper than this in a raw record are cut: the excerpt says so instead of overflowing the stack. */
+export const MAX_RAW_DEPTH = 64;
+const TOO_DEEP = '"…[truncated: nested too deep]"';
+
+type Frame =
+  | { readonly kind: 'array'; readonly value: readonly unknown[]; next: number }
+  | {
+      readonly kind: 'object';
+      readonly value: Record<string, unknown>;
+      readonly keys: string[];
+      next: number;
+      wrote: boolean;
+    };
+
 /**
- * JSON text of the raw record, cheap even for a hostile record of many megabytes: strings and arrays are cut to the
- * excerpt size before serializing, so the work is bounded by the record's shape, not its bulk. Its length is exact
- * when it is within `max`, and otherwise a lower bound of the full size.
+ * JSON text of the raw record, written without recursion and stopped once it passes `cap` characters: the work is
+ * bounded by `cap` and the record's width, never by its depth or bulk, so a record nested 100,000 deep or many
+ * megabytes long costs no more than a small one. `complete` is true only when the whole record was written as plain
+ * JSON (no cut, no value JSON cannot hold): its length is then exact, otherwise a lower bound.
  */
-function cappedJson(raw: unknown, max: number): string {
-  const cap = Math.max(max, 1) + 1;
-  try {
-    return (
-      JSON.stringify(raw, (_key, value: unknown) => {
-        if (typeof value === 'string' && value.length > cap) return value.slice(0, cap);
-        if (Array.isArray(value) && value.length > cap) return value.slice(0, cap);
-        return value;
-      }) ?? ''
-    );
-  } catch {
-    // Cycles or BigInt cannot come from JSON sources; if they do, the excerpt says so instead of failing the alert.
-    return '"unserializable raw record"';
+function cappedJson(root: unknown, cap: number): { text: string; complete: boolean } {
+  let out = '';
+  let complete = true;
+  const stack: Frame[] = [];
+  const write = (value: unknown): void => {
+    if (value === null) out += 'null';
+    else if (typeof value === 'string') {
+      if (value.length > cap) complete = false;
+      out += JSON.stringify(value.length > cap ? value.slice(0, cap) : value);
+    } else if (typeof value === 'number') out += Number.isFinite(value) ? String(value) : 'null';
+    else if (typeof value === 'boolean') out += String(value);
+    else if (typeof value === 'object' && stack.length >= MAX_RAW_DEPTH) {
+      complete = false;
+      out += TOO_DEEP;
+    } else if (Array.isArray(value)) {
+      out += '[';
+      stack.push({ kind: 'array', value, next: 0 });
+    } else if (typeof value === 'object') {
+      out += '{';
+      const object = value as Record<string, unknown>;
+      stack.push({ kind: 'object', value: object, keys: Object.keys(object), next: 0, wrote: false });
+    } else {
+      // BigInt, functions, symbols: not JSON (JSON.stringify would throw or drop them). Shown, never kept as is.
+      complete = false;
+      out += JSON.stringify(String(value));
+    }
+  };
+  write(root);
+  while (stack.length > 0 && out.length <= cap) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (frame.kind === 'array') {
+      if (frame.next >= frame.value.length) {
+        out += ']';
+        stack.pop();
+        continue;
+      }
+      if (frame.next > 0) out += ',';
+      write(frame.value[frame.next++] ?? null);
+      continue;
+    }
+    if (frame.next >= frame.keys.length) {
+      out += '}';
+      stack.pop();
+      continue;
+    }
+    const key = frame.keys[frame.next++] as string;
+    const item = frame.value[key];
+    if (item === undefined) continue;
+    if (frame.wrote) out += ',';
+    frame.wrote = true;
+    out += `${JSON.stringify(key.length > cap ? key.slice(0, cap) : key)}:`;
+    write(item);
   }
+  return { text: out, complete: complete && stack.length === 0 };
 }
 
 interface Walk {
@@ -143,8 +199,11 @@ interface Walk {
 }
 
 const NODES_MARKER = '…[truncated: too many values]';
+const DEPTH_MARKER = '…[truncated: nested too deep]';
+/** Nesting kept in the structured parts of an alert (fields, host, context): recursion stays shallow by construction. */
+export const MAX_FIELD_DEPTH = 32;
 
-function boundValue(value: unknown, path: string, walk: Walk): unknown {
+function boundValue(value: unknown, path: string, walk: Walk, depth = 0): unknown {
   const { limits, truncated } = walk;
   if (walk.nodesLeft <= 0) {
     truncated.push(path);
@@ -161,8 +220,12 @@ function boundValue(value: unknown, path: string, walk: Walk): unknown {
     truncated.push(path);
     return truncate(value, allowed);
   }
+  if (value !== null && typeof value === 'object' && depth >= MAX_FIELD_DEPTH) {
+    truncated.push(path);
+    return DEPTH_MARKER;
+  }
   if (Array.isArray(value)) {
-    const kept = value.slice(0, limits.arrayItems).map((item, i) => boundValue(item, `${path}[${i}]`, walk));
+    const kept = value.slice(0, limits.arrayItems).map((item, i) => boundValue(item, `${path}[${i}]`, walk, depth + 1));
     if (value.length > limits.arrayItems) {
       truncated.push(path);
       kept.push(truncationMarker(value.length - limits.arrayItems).trim());
@@ -176,7 +239,7 @@ function boundValue(value: unknown, path: string, walk: Walk): unknown {
       const safeKey = key.length <= 128 ? key : truncate(key, 128);
       // defineProperty: a hostile "__proto__" key stays an own data property.
       Object.defineProperty(out, safeKey, {
-        value: boundValue(item, path === '' ? key : `${path}.${key}`, walk),
+        value: boundValue(item, path === '' ? key : `${path}.${key}`, walk, depth + 1),
         enumerable: true,
         writable: true,
         configurable: true,
@@ -185,5 +248,7 @@ function boundValue(value: unknown, path: string, walk: Walk): unknown {
     if (entries.length > limits.objectKeys) truncated.push(path);
     return out;
   }
+  // Values JSON cannot hold (BigInt, symbols, functions) become text, so serializing the alert cannot throw.
+  if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function') return String(value);
   return value;
 }

@@ -21,9 +21,15 @@ type Value = string | number | boolean | readonly Value[] | { readonly [key: str
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 
-/** The console URL, or undefined when the region is not a region name (never build a URL from junk). */
+/** The largest magnitude of epoch ms a Date can hold (year +275760); past it `toISOString` throws. */
+const DATE_LIMIT_MS = 8.64e15;
+
+/**
+ * The console URL, or undefined when the region is not a region name or a time is not one a Date can hold (never
+ * build a URL from junk, never throw on a forged time).
+ */
 export function logsInsightsUrl(input: LogsInsightsLinkInput): string | undefined {
-  if (!REGION.test(input.region) || !Number.isFinite(input.startMs) || !Number.isFinite(input.endMs)) return undefined;
+  if (!REGION.test(input.region) || !representable(input.startMs) || !representable(input.endMs)) return undefined;
   const detail = `~${encodeValue({
     end: new Date(input.endMs).toISOString(),
     start: new Date(input.startMs).toISOString(),
@@ -35,6 +41,10 @@ export function logsInsightsUrl(input: LogsInsightsLinkInput): string | undefine
   const fragment = encodeURIComponent(`?queryDetail=${escapeStructure(detail)}`).replace(/%/g, '$');
   const origin = input.consoleOrigin ?? `https://${input.region}.console.aws.amazon.com`;
   return `${origin}/cloudwatch/home?region=${input.region}#logsV2:logs-insights${fragment}`;
+}
+
+function representable(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= DATE_LIMIT_MS;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Alert } from '../model';
+import { type Alert, isPlausibleEventTime } from '../model';
 import { isAllowlistAudit } from './allowlist-audit-rule';
 import { boundAlert, type ContentLimits } from './bound';
 import { hostQuery, logsInsightsUrl } from './logs-insights-link';
@@ -75,8 +75,9 @@ function logsLinkOf(alert: Alert, options: PresentationOptions): string | undefi
   const logGroup = event.provenance.logGroup ?? alert.input.logGroup;
   if (!logGroup || !options.region) return undefined;
   const margin = (options.logWindowMinutes ?? 15) * 60_000;
-  const times = [event.timeMs, Date.parse(alert.dedup.firstSeen), Date.parse(alert.dedup.lastSeen)].filter((t) =>
-    Number.isFinite(t),
+  // Only believable times frame the link: a forged year-275760 time must not send the analyst there (or throw).
+  const times = [event.timeMs, Date.parse(alert.dedup.firstSeen), Date.parse(alert.dedup.lastSeen)].filter(
+    isPlausibleEventTime,
   );
   if (times.length === 0) return undefined;
   const logStream = event.host.logStream ?? event.provenance.logStream;

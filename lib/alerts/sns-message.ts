@@ -121,18 +121,44 @@ export function snsEntryBytes(entry: Omit<SnsPublishEntry, 'Id'>): number {
 /** Entries grouped into PublishBatch calls: at most 10 entries and 256 KB per call, order kept. */
 export function batchesOf<T extends Omit<SnsPublishEntry, 'Id'>>(entries: readonly T[]): T[][] {
   const batches: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
+  const batcher = new EntryBatcher<T>();
   for (const entry of entries) {
-    const bytes = snsEntryBytes(entry);
-    if (current.length > 0 && (current.length >= SNS_LIMITS.batchEntries || size + bytes > SNS_LIMITS.batchBytes)) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(entry);
-    size += bytes;
+    const full = batcher.add(entry);
+    if (full) batches.push(full);
   }
-  if (current.length > 0) batches.push(current);
+  const last = batcher.flush();
+  if (last) batches.push(last);
   return batches;
+}
+
+/**
+ * Groups entries into PublishBatch calls as they are rendered: `add` hands back the previous batch when the new
+ * entry would not fit it, so a caller can send each batch before rendering the next and only one batch of rendered
+ * messages is ever held.
+ */
+export class EntryBatcher<T extends Omit<SnsPublishEntry, 'Id'>> {
+  private current: T[] = [];
+  private size = 0;
+
+  add(entry: T): T[] | undefined {
+    const bytes = snsEntryBytes(entry);
+    let full: T[] | undefined;
+    if (
+      this.current.length > 0 &&
+      (this.current.length >= SNS_LIMITS.batchEntries || this.size + bytes > SNS_LIMITS.batchBytes)
+    ) {
+      full = this.flush();
+    }
+    this.current.push(entry);
+    this.size += bytes;
+    return full;
+  }
+
+  flush(): T[] | undefined {
+    if (this.current.length === 0) return undefined;
+    const batch = this.current;
+    this.current = [];
+    this.size = 0;
+    return batch;
+  }
 }

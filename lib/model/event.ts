@@ -44,3 +44,17 @@ export interface NormalizedEvent {
   /** Source record, for source-native field lookups and excerpts. Never mutated. */
   readonly raw?: Readonly<Record<string, unknown>>;
 }
+
+/** The earliest event time believed: the Unix epoch. Nothing we read was logged before it. */
+export const EARLIEST_EVENT_MS = 0;
+/** The latest event time believed: the end of year 9999, so every time has a four-digit year and room for arithmetic. */
+export const LATEST_EVENT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * Whether a record's own time can be believed. Anything outside 1970..9999 is a broken clock or a forged line
+ * (`+275760-09-13` is the last instant a Date can hold: adding a minute to it throws); parsers then time the event
+ * by its delivery instead.
+ */
+export function isPlausibleEventTime(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= EARLIEST_EVENT_MS && ms <= LATEST_EVENT_MS;
+}

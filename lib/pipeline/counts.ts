@@ -26,6 +26,12 @@ export interface PipelineCounts {
   failClosedLookups: number;
   /** Alerts published whose confirm failed or found the claim taken over: a duplicate alert is possible. */
   confirmLost: number;
+  /** Alert floods: rule and source pairs that named more hosts in one batch than the flood threshold. */
+  floods: number;
+  /** Detections folded into a flood alert (each flood then goes on as one detection). */
+  floodCollapsed: number;
+  /** Alerts that could not be built or rendered and went out as a minimal fallback alert instead. */
+  alertFallbacks: number;
 }
 
 export function emptyCounts(): PipelineCounts {
@@ -47,5 +53,8 @@ export function emptyCounts(): PipelineCounts {
     publishFailures: 0,
     failClosedLookups: 0,
     confirmLost: 0,
+    floods: 0,
+    floodCollapsed: 0,
+    alertFallbacks: 0,
   };
 }

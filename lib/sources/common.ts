@@ -3,6 +3,7 @@ import {
   type FormatName,
   type HostIdentity,
   isInstanceId,
+  isPlausibleEventTime,
   type ParseErrorCode,
   type Provenance,
 } from '../model';
@@ -47,14 +48,15 @@ export function hostOf(
 
 /**
  * Event time as ISO string and epoch ms. Accepts ISO strings, epoch seconds or ms (number or numeric string),
- * Windows SystemTime; falls back to the envelope timestamp, then to `undefined` (the caller decides).
+ * Windows SystemTime; falls back to the envelope timestamp, then to `undefined` (the caller decides). A time outside
+ * 1970..9999 is not believed (isPlausibleEventTime): the event is kept and timed by its delivery, and its own claim
+ * stays in the raw record.
  */
 export function timeOf(value: unknown, input: RecordInput): { time: string; timeMs: number } | undefined {
-  const ms = toEpochMs(value) ?? input.timestampMs;
-  if (ms === undefined || !Number.isFinite(ms)) return undefined;
-  const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) return undefined;
-  return { time: date.toISOString(), timeMs: ms };
+  const claimed = toEpochMs(value);
+  const ms = claimed !== undefined && isPlausibleEventTime(claimed) ? claimed : input.timestampMs;
+  if (ms === undefined || !isPlausibleEventTime(ms)) return undefined;
+  return { time: new Date(ms).toISOString(), timeMs: ms };
 }
 
 function toEpochMs(value: unknown): number | undefined {

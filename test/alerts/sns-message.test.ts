@@ -1,4 +1,5 @@
 import { auditAlert } from '../../lib/alerts/allowlist-audit';
+import { MAX_FIELD_DEPTH } from '../../lib/alerts/bound';
 import { batchesOf, SNS_LIMITS, snsEntryBytes, toSnsPublishEntry } from '../../lib/alerts/sns-message';
 import type { Alert, Severity } from '../../lib/model';
 import { containerAlert, vmAlert, vmEvent } from './fixtures';
@@ -223,13 +224,34 @@ describe('content bounding', () => {
     expect(body.truncated.length).toBeGreaterThan(0);
   });
 
-  it('bounds a deeply nested field value by the number of values kept', () => {
+  it('bounds a wide field value by the number of values kept', () => {
+    const wide = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [
+        `k${i}`,
+        Object.fromEntries(Array.from({ length: 150 }, (_, j) => [`v${j}`, 'y'])),
+      ]),
+    );
+    const base = vmAlert();
+    const alert = { ...base, event: { ...base.event, fields: { ...base.event.fields, Wide: wide } } };
+    const entry = toSnsPublishEntry(alert as unknown as Alert, OPTIONS);
+    expect(snsEntryBytes(entry)).toBeLessThanOrEqual(SNS_LIMITS.messageBytes);
+    expect(entry.Message).toContain('too many values');
+  });
+
+  it('bounds a deeply nested field value by its depth, so rendering never recurses deeper than MAX_FIELD_DEPTH', () => {
     let nested: Record<string, unknown> = { leaf: 'x' };
-    for (let depth = 0; depth < 2000; depth++) nested = { [`k${depth}`]: nested, [`s${depth}`]: 'y' };
+    for (let depth = 0; depth < 20_000; depth++) nested = { [`k${depth}`]: nested, [`s${depth}`]: 'y' };
     const base = vmAlert();
     const alert = { ...base, event: { ...base.event, fields: { ...base.event.fields, Nested: nested } } };
     const entry = toSnsPublishEntry(alert as unknown as Alert, OPTIONS);
     expect(snsEntryBytes(entry)).toBeLessThanOrEqual(SNS_LIMITS.messageBytes);
-    expect(entry.Message).toContain('too many values');
+    expect(entry.Message).toContain('nested too deep');
+    const fields = JSON.parse(JSON.parse(entry.Message).default).event.fields;
+    let depth = 0;
+    for (let node = fields.Nested; node !== null && typeof node === 'object'; depth++) {
+      node = node[Object.keys(node)[0] as string];
+    }
+    expect(depth).toBeGreaterThan(0);
+    expect(depth).toBeLessThan(MAX_FIELD_DEPTH);
   });
 });
