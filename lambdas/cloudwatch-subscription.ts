@@ -1,5 +1,6 @@
 import type { CloudWatchLogsEvent, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { PipelineOutcome } from '../lib/pipeline';
+import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
 import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
 
@@ -25,30 +26,83 @@ export function createCloudWatchHandler(
   };
 }
 
+/** A Kinesis record that failed for a reason retrying cannot change: its data and why, for the failure path. */
+export interface FailedStreamRecord {
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** The record's data as delivered (base64 of the gzipped CloudWatch Logs payload): replayable as `awslogs.data`. */
+  readonly data: string;
+  readonly reason: string;
+}
+
+export interface KinesisHandlerOptions {
+  /**
+   * Keeps a record that failed for good (with its data and reason) so it stops blocking the shard. Without it, such
+   * a record is reported like any failure and the event source mapping's retry limit ends its retries.
+   */
+  readonly setAside?: (record: FailedStreamRecord) => Promise<void>;
+}
+
 /**
  * The Kinesis scale path: CloudWatch Logs puts each subscription delivery into the stream as one record whose data is
- * the same base64 gzip payload. Records are processed in order; the first that fails (an effect failed: SNS,
- * DynamoDB) is reported as the batch item failure, so Lambda checkpoints before it and retries from there
- * (bisect-on-error and the on-failure destination are set on the event source mapping).
+ * the same base64 gzip payload. Every record is processed on every attempt, each on its own: one that fails never
+ * keeps the records after it from being delivered now. A record that fails for a reason retrying can change (an
+ * effect failed: SNS, DynamoDB) is reported as the batch item failure (the first such record: Lambda checkpoints
+ * before it and retries from there; the records after it that were delivered are deduplicated on the retry). A record
+ * that fails for a reason that will never change goes to `setAside` with its data and reason instead, and the shard
+ * moves on.
  */
 export function createKinesisHandler(
   deps: IngestDeps,
+  options: KinesisHandlerOptions = {},
 ): (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse> {
   const handleDelivery = createCloudWatchHandler(deps);
   return async (event) => {
+    let retryFrom: string | undefined;
     for (const record of event.Records) {
+      const { sequenceNumber, partitionKey, data } = record.kinesis;
       try {
-        await handleDelivery({ awslogs: { data: record.kinesis.data } });
+        await handleDelivery({ awslogs: { data } });
       } catch (error) {
-        deps.logger?.error('Kinesis record failed; Lambda retries from it', {
-          sequenceNumber: record.kinesis.sequenceNumber,
-          error: (error as Error).message,
+        const reason = failureReason(error);
+        if (!isRetryable(error) && (await setAside(options, deps, { sequenceNumber, partitionKey, data, reason }))) {
+          continue;
+        }
+        deps.logger?.error('Kinesis record failed; Lambda retries from the first failed record', {
+          sequenceNumber,
+          reason,
         });
-        return { batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] };
+        retryFrom ??= sequenceNumber;
       }
     }
-    return { batchItemFailures: [] };
+    return { batchItemFailures: retryFrom === undefined ? [] : [{ itemIdentifier: retryFrom }] };
   };
+}
+
+/** True when the record is kept on the failure path; false (logged) when there is none or keeping it failed. */
+async function setAside(
+  options: KinesisHandlerOptions,
+  deps: IngestDeps,
+  record: FailedStreamRecord,
+): Promise<boolean> {
+  if (!options.setAside) return false;
+  try {
+    await options.setAside(record);
+  } catch (error) {
+    deps.logger?.error('Kinesis record could not be set aside; it is retried', {
+      sequenceNumber: record.sequenceNumber,
+      error: failureReason(error),
+    });
+    return false;
+  }
+  deps.logger?.error('Kinesis record failed for a reason retrying cannot change: set aside with its data', {
+    sequenceNumber: record.sequenceNumber,
+    partitionKey: record.partitionKey,
+    reason: record.reason,
+  });
+  deps.metrics?.count('StreamRecordsSetAside', 1);
+  deps.metrics?.flush();
+  return true;
 }
 
 function isKinesisEvent(event: CloudWatchLogsEvent | KinesisStreamEvent): event is KinesisStreamEvent {

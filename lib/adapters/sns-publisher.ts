@@ -166,9 +166,13 @@ export class SnsAlertPublisher implements AlertPublisher {
   }
 }
 
+/** SNS errors that say the request itself is wrong: sending the same message again fails the same way. */
+const SENDER_FAULTS = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'InvalidParameter']);
+
 function thrown(alertId: string, error: unknown): AlertPublishError {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new AlertPublishError(alertId, `publishing alert ${alertId} failed: ${reason}`, undefined, undefined, {
+  const senderFault = error instanceof Error && SENDER_FAULTS.has(error.name) ? true : undefined;
+  return new AlertPublishError(alertId, `publishing alert ${alertId} failed: ${reason}`, undefined, senderFault, {
     cause: error,
   });
 }

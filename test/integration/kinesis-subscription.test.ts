@@ -1,7 +1,11 @@
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createKinesisHandler } from '../../lambdas/cloudwatch-subscription';
+import {
+  createKinesisHandler,
+  type FailedStreamRecord,
+  type KinesisHandlerOptions,
+} from '../../lambdas/cloudwatch-subscription';
 import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { sysmonProcessXml } from './fixtures/sysmon';
@@ -50,10 +54,28 @@ describe('the Kinesis scale path of the subscription function', () => {
     sns.reset();
   });
 
-  async function handler() {
+  async function handler(options: KinesisHandlerOptions = {}) {
     const tables = await freshTables(db);
-    return createKinesisHandler(handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000 }));
+    return createKinesisHandler(handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000 }), options);
   }
+
+  /** SNS takes every alert except those for `refusedHost`, which fail with `error`; returns the hosts it took. */
+  function snsRefusesHost(refusedHost: string, error: Error): string[] {
+    const delivered: string[] = [];
+    sns.on(PublishCommand).callsFake((input: { Message?: string }) => {
+      const host = (JSON.parse(JSON.parse(input.Message ?? '{}').default) as { host: string }).host;
+      if (host === refusedHost) throw error;
+      delivered.push(host);
+      return { MessageId: 'm' };
+    });
+    return delivered;
+  }
+
+  const THREE = [
+    [sysmonProcessXml({ recordId: 1, computer: 'FIN-WS041' })],
+    [sysmonProcessXml({ recordId: 2, computer: 'FIN-WS042' })],
+    [sysmonProcessXml({ recordId: 3, computer: 'FIN-WS043' })],
+  ];
 
   it('processes every record of the batch like a direct delivery and reports no failure', async () => {
     snsSucceeds(sns);
@@ -77,5 +99,57 @@ describe('the Kinesis scale path of the subscription function', () => {
       kinesisEvent([['not a record'], [sysmonProcessXml({ recordId: 3 })], [sysmonProcessXml({ recordId: 4 })]]),
     );
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000001' }] });
+  });
+
+  it('delivers the records after a failing one on the same attempt, and reports the first failure for the retry', async () => {
+    const delivered = snsRefusesHost(
+      'fin-ws042',
+      Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }),
+    );
+    const handle = await handler();
+    const response = await handle(kinesisEvent(THREE));
+    expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws043']);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000001' }] });
+  });
+
+  it('delivers every alert of a batch whose second record is a forged line timed +275760-09-13', async () => {
+    const delivered = snsRefusesHost('none', new Error('unused'));
+    const handle = await handler();
+    const forged = [sysmonProcessXml({ recordId: 2, computer: 'FIN-WS042', timeMs: 8.64e15 })];
+    const response = await handle(kinesisEvent([THREE[0] as string[], forged, THREE[2] as string[]]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws042', 'fin-ws043']);
+  });
+
+  it('sets aside a record SNS refuses as malformed, with its data and reason, and moves the shard on', async () => {
+    const refused = Object.assign(new Error('Invalid parameter: Message'), { name: 'InvalidParameterException' });
+    const delivered = snsRefusesHost('fin-ws042', refused);
+    const setAside: FailedStreamRecord[] = [];
+    const handle = await handler({ setAside: async (record) => void setAside.push(record) });
+    const event = kinesisEvent(THREE);
+    const response = await handle(event);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws043']);
+    expect(setAside).toEqual([
+      {
+        sequenceNumber: '49590000000001',
+        partitionKey: 'p1',
+        data: event.Records[1]?.kinesis.data,
+        reason: expect.stringContaining('InvalidParameterException'),
+      },
+    ]);
+  });
+
+  it('reports such a record for a retry when it cannot be set aside (fail closed), still delivering the rest', async () => {
+    const refused = Object.assign(new Error('Invalid parameter: Message'), { name: 'InvalidParameterException' });
+    const delivered = snsRefusesHost('fin-ws042', refused);
+    const handle = await handler({
+      setAside: async () => {
+        throw new Error('failure queue unavailable');
+      },
+    });
+    const response = await handle(kinesisEvent(THREE));
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000001' }] });
+    expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws043']);
   });
 });
