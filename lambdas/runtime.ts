@@ -225,7 +225,11 @@ export function createIngest(deps: IngestDeps): Ingest {
         dedup,
         publisher: deps.publisher,
         clock,
-        config: { dedupWindowSeconds: config.dedupWindowSeconds, minSeverity: config.minSeverity },
+        config: {
+          dedupWindowSeconds: config.dedupWindowSeconds,
+          minSeverity: config.minSeverity,
+          alertFloodThreshold: config.alertFloodThreshold,
+        },
         observer: {
           allowlisted: (detection, entry) =>
             logger.info('detection allowlisted', {
@@ -250,6 +254,10 @@ export function createIngest(deps: IngestDeps): Ingest {
               pk: ticket.pk,
               error: errorSummary(error),
             }),
+          flood: (flood) =>
+            logger.warn('alert flood: detections of one rule from one source reported as one alert', { ...flood }),
+          alertFallback: (fallback) =>
+            logger.error('alert could not be rendered: published as a minimal fallback alert', { ...fallback }),
         },
       });
       report(outcome, logger, metrics);
@@ -330,6 +338,11 @@ function recordCounts(counts: PipelineCounts, metrics: MetricSink): void {
   if (counts.confirmLost > 0) metrics.count('ConfirmLost', counts.confirmLost);
   if (counts.pending > 0) metrics.count('ClaimsPending', counts.pending);
   if (counts.belowMinSeverity > 0) metrics.count('BelowMinSeverity', counts.belowMinSeverity);
+  if (counts.floods > 0) {
+    metrics.count('AlertFloods', counts.floods);
+    metrics.count('FloodCollapsedDetections', counts.floodCollapsed);
+  }
+  if (counts.alertFallbacks > 0) metrics.count('AlertFallbacks', counts.alertFallbacks);
 }
 
 /** The total feeds the parse-error-ratio alarm; the per-format counts say which source broke. */

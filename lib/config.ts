@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FORMATS, type FormatName, SEVERITIES, type Severity } from './model';
+import { DEFAULT_ALERT_FLOOD_THRESHOLD } from './pipeline/flood';
 
 /** Runtime configuration of the ingest functions, read from the environment once per cold start. */
 export interface RuntimeConfig {
@@ -21,6 +22,8 @@ export interface RuntimeConfig {
   readonly rulesDir?: string;
   /** Runbook link put in alerts; `{ruleId}` is replaced. */
   readonly runbookUrl?: string;
+  /** Distinct hosts one rule may name from one source in one batch before they go out as one flood alert. */
+  readonly alertFloodThreshold: number;
 }
 
 const positiveInt = (name: string, fallback: number, max: number) =>
@@ -69,6 +72,7 @@ const EnvSchema = z.object({
   DEDUP_WINDOW_SECONDS: positiveInt('DEDUP_WINDOW_SECONDS', 3600, 7 * 86_400),
   ALLOWLIST_CACHE_SECONDS: positiveInt('ALLOWLIST_CACHE_SECONDS', 60, 3600),
   CLAIM_LEASE_SECONDS: positiveInt('CLAIM_LEASE_SECONDS', 30, 900),
+  ALERT_FLOOD_THRESHOLD: positiveInt('ALERT_FLOOD_THRESHOLD', DEFAULT_ALERT_FLOOD_THRESHOLD, 100_000),
   MIN_SEVERITY: z
     .string()
     .optional()
@@ -127,6 +131,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     dedupWindowSeconds: e.DEDUP_WINDOW_SECONDS,
     allowlistCacheSeconds: e.ALLOWLIST_CACHE_SECONDS,
     claimLeaseSeconds: e.CLAIM_LEASE_SECONDS,
+    alertFloodThreshold: e.ALERT_FLOOD_THRESHOLD,
     minSeverity: e.MIN_SEVERITY,
     sourceHints: e.SOURCE_HINTS,
     maxDecompressedBytes: e.MAX_DECOMPRESSED_BYTES,

@@ -18,6 +18,7 @@ describe('parseConfig', () => {
         dedupWindowSeconds: 3600,
         allowlistCacheSeconds: 60,
         claimLeaseSeconds: 30,
+        alertFloodThreshold: 50,
         minSeverity: 'low',
         sourceHints: [],
         maxDecompressedBytes: 64 * 1024 * 1024,
@@ -36,8 +37,10 @@ describe('parseConfig', () => {
       LOGS_INSIGHTS_REGION: 'eu-west-1',
       RULES_DIR: '/opt/rules',
       RUNBOOK_URL: 'https://wiki.example.com/runbooks/{ruleId}',
+      ALERT_FLOOD_THRESHOLD: '200',
     });
     expect(result.ok && result.config).toMatchObject({
+      alertFloodThreshold: 200,
       dedupWindowSeconds: 600,
       allowlistCacheSeconds: 5,
       minSeverity: 'high',

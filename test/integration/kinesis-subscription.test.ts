@@ -6,6 +6,7 @@ import {
   type FailedStreamRecord,
   type KinesisHandlerOptions,
 } from '../../lambdas/cloudwatch-subscription';
+import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { sysmonProcessXml } from './fixtures/sysmon';
@@ -54,9 +55,18 @@ describe('the Kinesis scale path of the subscription function', () => {
     sns.reset();
   });
 
-  async function handler(options: KinesisHandlerOptions = {}) {
+  /** `region` turns on the Logs Insights links, as the deployed function has them. */
+  async function handler(options: KinesisHandlerOptions = {}, region?: string) {
     const tables = await freshTables(db);
-    return createKinesisHandler(handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000 }), options);
+    const deps = handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000 });
+    const client = new SNSClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    const publisher = region
+      ? new SnsAlertPublisher(client, deps.config.alertTopicArn, { allowlistTable: tables.allowlist, region })
+      : deps.publisher;
+    return createKinesisHandler({ ...deps, publisher }, options);
   }
 
   /** SNS takes every alert except those for `refusedHost`, which fail with `error`; returns the hosts it took. */
@@ -114,7 +124,7 @@ describe('the Kinesis scale path of the subscription function', () => {
 
   it('delivers every alert of a batch whose second record is a forged line timed +275760-09-13', async () => {
     const delivered = snsRefusesHost('none', new Error('unused'));
-    const handle = await handler();
+    const handle = await handler({}, 'us-east-1');
     const forged = [sysmonProcessXml({ recordId: 2, computer: 'FIN-WS042', timeMs: 8.64e15 })];
     const response = await handle(kinesisEvent([THREE[0] as string[], forged, THREE[2] as string[]]));
     expect(response).toEqual({ batchItemFailures: [] });
