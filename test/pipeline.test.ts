@@ -263,4 +263,37 @@ describe('runPipeline', () => {
     expect(outcome.counts.detections).toBe(3);
     expect(publisher.alerts.map((a) => a.ruleId).sort()).toEqual(['b00bdefb-960f-4e30-8c9a-2f483722a761', 'corr-1']);
   });
+
+  it('publishes a minimal fallback alert when building one throws, counts it and reports reason and position', async () => {
+    const { deps, publisher } = setup();
+    const broken = rule();
+    Object.defineProperty(broken, 'techniques', {
+      get() {
+        throw new TypeError('rule metadata defect');
+      },
+    });
+    const poisoned: DetectionMatcher = {
+      match: (event) => (event.fields.Image?.endsWith('VBoxManage.exe') ? [detection(event, broken, 'high')] : []),
+    };
+    const fallbacks: unknown[] = [];
+    const outcome = await runPipeline(batchOf([vbox(0, 'ws01'), vbox(1, 'ws02')]), {
+      ...deps,
+      ruleSet: poisoned,
+      observer: { alertFallback: (fallback) => fallbacks.push(fallback) },
+    });
+    expect(publisher.alerts.map((a) => a.host).sort()).toEqual(['ws01', 'ws02']);
+    expect(publisher.alerts[0]).toMatchObject({ ruleId: broken.id, severity: 'high', allowlist: 'checked' });
+    expect(publisher.alerts[0]?.context[0]).toContain('rule metadata defect');
+    expect(outcome.counts).toMatchObject({ published: 2, alertFallbacks: 2 });
+    expect(fallbacks).toEqual([
+      expect.objectContaining({
+        reason: 'TypeError: rule metadata defect',
+        position: '/windows/sysmon/i-0123456789abcdef0#0',
+      }),
+      expect.objectContaining({
+        reason: 'TypeError: rule metadata defect',
+        position: '/windows/sysmon/i-0123456789abcdef0#1',
+      }),
+    ]);
+  });
 });

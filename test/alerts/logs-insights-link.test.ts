@@ -77,6 +77,12 @@ describe('logsInsightsUrl', () => {
     expect(url).not.toMatch(/[\s<>"'()~%]/);
   });
 
+  it('builds no link, and does not throw, for a window past what a Date can hold (a forged year +275760)', () => {
+    const edge = 8.64e15;
+    expect(logsInsightsUrl({ ...input, startMs: edge - 900_000, endMs: edge + 900_000 })).toBeUndefined();
+    expect(logsInsightsUrl({ ...input, startMs: Number.NaN, endMs: edge })).toBeUndefined();
+  });
+
   it('builds no link for a value that is not a region', () => {
     expect(logsInsightsUrl({ ...input, region: 'evil.com/#' })).toBeUndefined();
   });

@@ -10,7 +10,18 @@ import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { sysmonProcessXml } from './fixtures/sysmon';
-import { freshTables, handlerDeps, publishedAlerts, repoRules, snsSucceeds, testConfig } from './harness';
+import {
+  freshTables,
+  handlerDeps,
+  MemoryLogger,
+  MemoryMetrics,
+  publishedAlerts,
+  repoRules,
+  snsSucceeds,
+  testConfig,
+} from './harness';
+
+type Telemetry = Parameters<typeof handlerDeps>[2];
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 const sns = mockClient(SNSClient);
@@ -56,9 +67,9 @@ describe('the Kinesis scale path of the subscription function', () => {
   });
 
   /** `region` turns on the Logs Insights links, as the deployed function has them. */
-  async function handler(options: KinesisHandlerOptions = {}, region?: string) {
+  async function handler(options: KinesisHandlerOptions = {}, region?: string, telemetry: Telemetry = {}) {
     const tables = await freshTables(db);
-    const deps = handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000 });
+    const deps = handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000, ...telemetry });
     const client = new SNSClient({
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
@@ -135,10 +146,12 @@ describe('the Kinesis scale path of the subscription function', () => {
     const refused = Object.assign(new Error('Invalid parameter: Message'), { name: 'InvalidParameterException' });
     const delivered = snsRefusesHost('fin-ws042', refused);
     const setAside: FailedStreamRecord[] = [];
-    const handle = await handler({ setAside: async (record) => void setAside.push(record) });
+    const metrics = new MemoryMetrics();
+    const handle = await handler({ setAside: async (record) => void setAside.push(record) }, undefined, { metrics });
     const event = kinesisEvent(THREE);
     const response = await handle(event);
     expect(response).toEqual({ batchItemFailures: [] });
+    expect(metrics.total('StreamRecordsSetAside')).toBe(1);
     expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws043']);
     expect(setAside).toEqual([
       {
@@ -161,5 +174,22 @@ describe('the Kinesis scale path of the subscription function', () => {
     const response = await handle(kinesisEvent(THREE));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000001' }] });
     expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws043']);
+  });
+
+  it('reports a delivery naming 60 forged hosts from one stream as one flood alert, counted and logged', async () => {
+    const delivered = snsRefusesHost('none', new Error('unused'));
+    const metrics = new MemoryMetrics();
+    const logger = new MemoryLogger();
+    const handle = await handler({}, undefined, { metrics, logger });
+    const forged = Array.from({ length: 60 }, (_, i) =>
+      sysmonProcessXml({ recordId: 100 + i, computer: `forged-${i}` }),
+    );
+    const response = await handle(kinesisEvent([THREE[0] as string[], forged]));
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(delivered.sort()).toEqual(['fin-ws041', 'stream-1']);
+    expect(metrics.total('AlertFloods')).toBe(1);
+    expect(metrics.total('FloodCollapsedDetections')).toBe(60);
+    const logged = logger.lines.find((line) => line.message.startsWith('alert flood'));
+    expect(logged?.extra).toMatchObject({ detections: 60, hosts: 60, source: expect.stringContaining('stream-1') });
   });
 });

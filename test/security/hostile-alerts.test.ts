@@ -182,7 +182,14 @@ describe('an alert flood: 5,000 forged host names from one source in one batch',
   it('sends the real host its own alert and the flood as one alert naming the count, the source and sample hosts', async () => {
     const { messages } = snsAcceptsAll();
     const dedup = new MemoryDedupStore();
-    const outcome = await runPipeline(batchOf([...flood, real]), deps({ dedup }));
+    const lookedUp: string[] = [];
+    const allowlist = {
+      async entriesFor(keys: readonly string[]) {
+        lookedUp.push(...keys);
+        return [];
+      },
+    };
+    const outcome = await runPipeline(batchOf([...flood, real]), deps({ dedup, allowlist }));
     const bodies = messages.map(bodyOf);
     expect(bodies).toHaveLength(2);
     expect(bodies.map((b) => b.host)).toContain('real-host.corp.example.com');
@@ -195,8 +202,10 @@ describe('an alert flood: 5,000 forged host names from one source in one batch',
     expect(context).toContain('forged-0.example');
     // No silent loss: every flooded detection is accounted for in the counts.
     expect(outcome.counts).toMatchObject({ floods: 1, floodCollapsed: FLOOD, published: 2 });
-    // Work per flood, not per forged host: two dedup keys claimed.
+    // Work per flood, not per forged host: two dedup keys claimed, the allowlist read for two hosts' keys only.
     expect(dedup.records.size).toBe(2);
+    expect(lookedUp.some((key) => key.startsWith('forged-'))).toBe(false);
+    expect(lookedUp.length).toBeLessThanOrEqual(4);
   });
 
   it('is retried as the same flood alert (same id), so a retry is deduplicated', async () => {
