@@ -112,6 +112,18 @@ describe('SnsAlertPublisher', () => {
     expect(report.failed[0]?.error.cause).toBeInstanceOf(Error);
   });
 
+  it('marks a thrown InvalidParameterException as a sender fault (the same message fails again), throttling not', async () => {
+    sns
+      .on(PublishCommand)
+      .rejectsOnce(Object.assign(new Error('Invalid parameter'), { name: 'InvalidParameterException' }));
+    const refused = await publisher().publish([vmAlert()]);
+    expect(refused.failed[0]?.error).toMatchObject({ senderFault: true });
+    sns.reset();
+    sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }));
+    const throttled = await publisher().publish([vmAlert()]);
+    expect(throttled.failed[0]?.error).toMatchObject({ senderFault: undefined });
+  });
+
   it('sends nothing for no alerts', async () => {
     expect(await publisher().publish([])).toEqual({ published: [], failed: [] });
     expect(sns.calls()).toHaveLength(0);
