@@ -4,6 +4,11 @@
  * harmless (`\w*\w*\w*\w*!`, `(.*a){20}`), and a guard that inspects pattern shapes always misses some, so no rule
  * regex runs on V8. What RE2 cannot do in linear time (backreferences, lookaround) it does not offer: such patterns are
  * refused at load with the reason.
+ *
+ * Why RE2JS for every pattern, not V8 for the "simple" ones: RE2JS costs about 3.6x V8 per call on the pack's regexes,
+ * but the literal prefilter keeps most values away from them, so the pack's detect cost rose only 1.1-1.2x
+ * (docs/benchmarks.md). A fast path would need a proof that a pattern cannot backtrack super-linearly, which is the
+ * shape guard again; its misses are what this engine removes.
  */
 import { RE2JS } from 're2js';
 

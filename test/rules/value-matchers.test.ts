@@ -182,6 +182,7 @@ describe('Sigma value matching', () => {
       expect(item('CommandLine|re', '\\Q[vm]\\E', { CommandLine: 'x[vm]' })).toBe(true);
       expect(item('CommandLine|re', '\\Q[vm]\\E', { CommandLine: 'xv' })).toBe(false);
       expect(item('CommandLine|re', 'vm(?i)RUN', { CommandLine: 'vmrun' })).toBe(true);
+      expect(item('CommandLine|re', '(?P<tool>vmrun)\\s+start', { CommandLine: 'vmrun  start x' })).toBe(true);
       expect(item('CommandLine|re', 'VM(?i)run', { CommandLine: 'vmrun' })).toBe(false);
     });
 
