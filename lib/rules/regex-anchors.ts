@@ -24,7 +24,13 @@ export function regexAnchors(field: string, source: string, options: { caseless:
 
 const LONG_S = '\u017f';
 
-const QUANTIFIER = /^\{(\d+)(,\d*)?\}/;
+/** A counted repeat at a given position (sticky: reads only from there, so the reader stays one pass). */
+const QUANTIFIER = /\{(\d+)(,\d*)?\}/y;
+
+function quantifierAt(source: string, at: number): RegExpExecArray | null {
+  QUANTIFIER.lastIndex = at;
+  return QUANTIFIER.exec(source);
+}
 const MAX_DEPTH = 64;
 /** Largest set of alternative strings kept for one stretch of the pattern (`(?:a|b)[-_]c` is 4 strings). */
 const MAX_SET = 16;
@@ -52,6 +58,8 @@ function setAnchors(field: string, set: readonly string[]): Anchors {
 class RegexReader {
   private pos = 0;
   private depth = 0;
+  /** Set once no `:]` follows: later `[:` need not search again (keeps the reader linear). */
+  private noPosixClose = false;
 
   constructor(
     private readonly field: string,
@@ -135,8 +143,8 @@ class RegexReader {
       this.pos++;
     } else if (c === '+') {
       this.pos++;
-    } else if (c === '{' && QUANTIFIER.test(this.source.slice(this.pos))) {
-      const match = QUANTIFIER.exec(this.source.slice(this.pos)) as RegExpExecArray;
+    } else if (c === '{' && quantifierAt(this.source, this.pos)) {
+      const match = quantifierAt(this.source, this.pos) as RegExpExecArray;
       min = Number(match[1]);
       this.pos += match[0].length;
     } else {
@@ -180,7 +188,7 @@ class RegexReader {
     if (c === '[') return this.classSet();
     if (c === '.' || c === '^' || c === '$') return undefined;
     if (c === '*' || c === '+' || c === '?') throw new SyntaxError('quantifier without atom');
-    if (c === '{' && QUANTIFIER.test(this.source.slice(this.pos - 1))) throw new SyntaxError('quantifier without atom');
+    if (c === '{' && quantifierAt(this.source, this.pos - 1)) throw new SyntaxError('quantifier without atom');
     return reliable(c) ? this.variants(c) : undefined;
   }
 
@@ -252,13 +260,14 @@ class RegexReader {
           ? chars.flatMap((char) => this.variants(char))
           : undefined;
       }
-      if (c === '[' && this.source[this.pos] === ':') {
+      if (c === '[' && this.source[this.pos] === ':' && !this.noPosixClose) {
         const close = this.source.indexOf(':]', this.pos);
         if (close >= 0) {
           this.pos = close + 2;
           simple = false;
           continue;
         }
+        this.noPosixClose = true;
       }
       if (c === '\\') {
         const escaped = this.escape();

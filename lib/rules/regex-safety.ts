@@ -48,6 +48,8 @@ const NOT_LINEAR = 'not supported: no linear-time engine can evaluate it';
 function translate(pattern: string): { ok: true; source: string } | { ok: false; reason: string } {
   let out = '';
   let inClass = false;
+  // Set once no `:]` follows: later `[:` need not search again (keeps the pass linear).
+  let noPosixClose = false;
   let i = 0;
   while (i < pattern.length) {
     const c = pattern[i] as string;
@@ -76,7 +78,7 @@ function translate(pattern: string): { ok: true; source: string } | { ok: false;
       continue;
     }
     if (inClass) {
-      if (c === '[' && pattern[i + 1] === ':') {
+      if (c === '[' && pattern[i + 1] === ':' && !noPosixClose) {
         // A POSIX class such as [:alpha:] inside a bracket expression: copied whole, its `]` does not end the class.
         const end = pattern.indexOf(':]', i + 2);
         if (end >= 0) {
@@ -84,6 +86,7 @@ function translate(pattern: string): { ok: true; source: string } | { ok: false;
           i = end + 2;
           continue;
         }
+        noPosixClose = true;
       }
       if (c === ']') inClass = false;
       out += c;
