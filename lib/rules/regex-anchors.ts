@@ -2,15 +2,18 @@ import { allOf, anchorOf, anyOf } from './anchors';
 import type { Anchors } from './types';
 
 /**
- * Prefilter literals of a regular expression (the source checkRegex produced, no `u` flag): stretches of text that
- * every match must contain, as small sets of alternatives (`(?:New|Start)[-–]VM` gives four strings), combined over
- * alternations. Anything the reader does not fully understand only ends a stretch or yields no anchor, so the result
- * is always a necessary condition, never a guess. Only printable ASCII and caseless characters are used: without
- * `u`, case-insensitive matching maps an ASCII letter to exactly its two cases, so the lowercased value contains the
- * lowercased literal; other case folding is not that simple.
+ * Prefilter literals of a regular expression (the RE2 source checkRegex produced): stretches of text that every match
+ * must contain, as small sets of alternatives (`(?:New|Start)[-–]VM` gives four strings), combined over alternations.
+ * Anything the reader does not fully understand only ends a stretch or yields no anchor (inline flag groups such as
+ * `(?i)` give none), so the result is always a necessary condition, never a guess. One pass over the pattern.
+ *
+ * Only printable ASCII and caseless characters are used, and the value they are looked for in is lowercased. RE2's
+ * case-insensitive matching follows Unicode simple case folding: an ASCII letter matches its two cases, and also
+ * U+212A KELVIN SIGN for k (which lowercases to k) and U+017F LONG S for s (which does not lowercase to s). So under
+ * `caseless` an s stands for the set {s, ſ}.
  */
-export function regexAnchors(field: string, source: string): Anchors {
-  const reader = new RegexReader(field, source);
+export function regexAnchors(field: string, source: string, options: { caseless: boolean }): Anchors {
+  const reader = new RegexReader(field, source, options.caseless);
   try {
     const { anchors } = reader.alternation();
     return reader.atEnd() ? anchors : null;
@@ -19,7 +22,15 @@ export function regexAnchors(field: string, source: string): Anchors {
   }
 }
 
-const QUANTIFIER = /^\{(\d+)(,\d*)?\}/;
+const LONG_S = '\u017f';
+
+/** A counted repeat at a given position (sticky: reads only from there, so the reader stays one pass). */
+const QUANTIFIER = /\{(\d+)(,\d*)?\}/y;
+
+function quantifierAt(source: string, at: number): RegExpExecArray | null {
+  QUANTIFIER.lastIndex = at;
+  return QUANTIFIER.exec(source);
+}
 const MAX_DEPTH = 64;
 /** Largest set of alternative strings kept for one stretch of the pattern (`(?:a|b)[-_]c` is 4 strings). */
 const MAX_SET = 16;
@@ -47,11 +58,19 @@ function setAnchors(field: string, set: readonly string[]): Anchors {
 class RegexReader {
   private pos = 0;
   private depth = 0;
+  /** Set once no `:]` follows: later `[:` need not search again (keeps the reader linear). */
+  private noPosixClose = false;
 
   constructor(
     private readonly field: string,
     private readonly source: string,
+    private readonly caseless: boolean,
   ) {}
+
+  /** The characters a pattern character can match, as the lowercased value shows them (see regexAnchors). */
+  private variants(c: string): string[] {
+    return this.caseless && (c === 's' || c === 'S') ? [c, LONG_S] : [c];
+  }
 
   atEnd(): boolean {
     return this.pos >= this.source.length;
@@ -124,8 +143,8 @@ class RegexReader {
       this.pos++;
     } else if (c === '+') {
       this.pos++;
-    } else if (c === '{' && QUANTIFIER.test(this.source.slice(this.pos))) {
-      const match = QUANTIFIER.exec(this.source.slice(this.pos)) as RegExpExecArray;
+    } else if (c === '{' && quantifierAt(this.source, this.pos)) {
+      const match = quantifierAt(this.source, this.pos) as RegExpExecArray;
       min = Number(match[1]);
       this.pos += match[0].length;
     } else {
@@ -164,33 +183,53 @@ class RegexReader {
     this.pos++;
     if (c === '\\') {
       const escaped = this.escape();
-      return escaped === undefined ? undefined : [escaped];
+      return escaped === undefined ? undefined : this.variants(escaped);
     }
     if (c === '[') return this.classSet();
     if (c === '.' || c === '^' || c === '$') return undefined;
     if (c === '*' || c === '+' || c === '?') throw new SyntaxError('quantifier without atom');
-    if (c === '{' && QUANTIFIER.test(this.source.slice(this.pos - 1))) throw new SyntaxError('quantifier without atom');
-    return reliable(c) ? [c] : undefined;
+    if (c === '{' && quantifierAt(this.source, this.pos - 1)) throw new SyntaxError('quantifier without atom');
+    return reliable(c) ? this.variants(c) : undefined;
   }
 
-  /** After a backslash: the character meant, when it is a plain one (identity or \xHH / \uHHHH escape). */
+  /** After a backslash: the character meant, when it is a plain one (identity, \xHH or \x{H...} escape). */
   private escape(): string | undefined {
     const c = this.source[this.pos];
     if (c === undefined) throw new SyntaxError('trailing backslash');
     this.pos++;
-    if (c === 'x' || c === 'u') {
-      const width = c === 'x' ? 2 : 4;
-      const digits = /^[0-9A-Fa-f]*/.exec(this.source.slice(this.pos, this.pos + width))?.[0] ?? '';
+    if (c === 'x') {
+      if (this.source[this.pos] === '{') {
+        const close = this.source.indexOf('}', this.pos);
+        if (close < 0) throw new SyntaxError('unterminated \\x{');
+        const digits = this.source.slice(this.pos + 1, close);
+        this.pos = close + 1;
+        const code = /^[0-9A-Fa-f]{1,4}$/.test(digits) ? Number.parseInt(digits, 16) : -1;
+        if (code < 0) return undefined;
+        const char = String.fromCharCode(code);
+        return reliable(char) ? char : undefined;
+      }
+      const digits = /^[0-9A-Fa-f]*/.exec(this.source.slice(this.pos, this.pos + 2))?.[0] ?? '';
       this.pos += digits.length;
-      if (digits.length !== width) return undefined;
+      if (digits.length !== 2) return undefined;
       const char = String.fromCharCode(Number.parseInt(digits, 16));
       return reliable(char) ? char : undefined;
     }
+    if (c === 'p' || c === 'P') {
+      // A Unicode class: \pL or \p{Greek}.
+      if (this.source[this.pos] === '{') {
+        const close = this.source.indexOf('}', this.pos);
+        if (close < 0) throw new SyntaxError('unterminated \\p{');
+        this.pos = close + 1;
+      } else {
+        this.pos++;
+      }
+      return undefined;
+    }
+    // checkRegex rewrites \Q...\E and \uHHHH; meeting them here means a source it did not produce.
+    if (c === 'Q' || c === 'E' || c === 'u') throw new SyntaxError(`unexpected \\${c}`);
     if (/[A-Za-z0-9]/.test(c)) {
-      // Classes, assertions, control and numeric escapes: skip the digits of octal escapes and \cX.
-      if (c === 'c') {
-        if (/[A-Za-z]/.test(this.source[this.pos] ?? '')) this.pos++;
-      } else if (/[0-9]/.test(c)) {
+      // Classes, assertions and octal escapes: skip the digits of octal escapes.
+      if (/[0-9]/.test(c)) {
         while (/[0-9]/.test(this.source[this.pos] ?? '')) this.pos++;
       }
       return undefined;
@@ -198,15 +237,38 @@ class RegexReader {
     return reliable(c) ? c : undefined;
   }
 
-  /** A character class: its characters when it is a short list of reliable ones (no ranges, not negated). */
+  /**
+   * A character class: its characters when it is a short list of reliable ones (no ranges, not negated). RE2 syntax:
+   * a `]` right after `[` or `[^` is a member, `[:alpha:]` is a named class, the next `]` ends the class.
+   */
   private classSet(): string[] | undefined {
-    // In JS (without `u`/`v`), the first unescaped `]` ends the class, even right after `[` or `[^`.
     const chars: string[] = [];
-    let simple = this.source[this.pos] !== '^';
+    let simple = true;
+    if (this.source[this.pos] === '^') {
+      simple = false;
+      this.pos++;
+    }
+    if (this.source[this.pos] === ']') {
+      chars.push(']');
+      this.pos++;
+    }
     while (!this.atEnd()) {
       const c = this.source[this.pos] as string;
       this.pos++;
-      if (c === ']') return simple && chars.length > 0 && chars.length <= 8 ? chars : undefined;
+      if (c === ']') {
+        return simple && chars.length > 0 && chars.length <= 8
+          ? chars.flatMap((char) => this.variants(char))
+          : undefined;
+      }
+      if (c === '[' && this.source[this.pos] === ':' && !this.noPosixClose) {
+        const close = this.source.indexOf(':]', this.pos);
+        if (close >= 0) {
+          this.pos = close + 2;
+          simple = false;
+          continue;
+        }
+        this.noPosixClose = true;
+      }
       if (c === '\\') {
         const escaped = this.escape();
         if (escaped === undefined) simple = false;

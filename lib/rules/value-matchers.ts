@@ -169,13 +169,15 @@ function compileRegex(values: readonly Scalar[], field: string, mods: ReadonlySe
     if (typeof value !== 'string') return fail('re values must be strings');
     const checked = checkRegex(value, flags);
     if (!checked.ok) return fail(`${checked.reason}: ${value}`);
-    const regex = new RegExp(checked.source, checked.flags);
+    // RE2JS (linear time, see regex-safety.ts), never V8's backtracking RegExp.
+    const { regex } = checked;
     const test = anyText(field, true, [
       (text) => regex.test(text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text),
     ]);
     // Rules often repeat a regex (variants, escalations): over a large script block it runs once per event.
     const key = `re\u0000${field}\u0000${checked.flags}\u0000${checked.source}`;
-    items.push({ evaluate: (ctx) => ctx.once(key, test), anchors: regexAnchors(field, checked.source) });
+    const anchors = regexAnchors(field, checked.source, { caseless: checked.flags.includes('i') });
+    items.push({ evaluate: (ctx) => ctx.once(key, test), anchors });
   }
   return combine(items, mods.has('all'));
 }

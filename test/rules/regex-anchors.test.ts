@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { regexAnchors } from '../../lib/rules/regex-anchors';
+import { checkRegex } from '../../lib/rules/regex-safety';
 
-const literals = (source: string): string[] | null =>
-  regexAnchors('f', source)?.map((anchor) => anchor.literal) ?? null;
+/** The engine's compiled form of a Sigma pattern, as the matcher builds it. */
+function compiled(pattern: string, flags = '') {
+  const checked = checkRegex(pattern, flags);
+  if (!checked.ok) throw new Error(checked.reason);
+  return checked;
+}
+
+const literals = (pattern: string, flags = ''): string[] | null => {
+  const { source, flags: all } = compiled(pattern, flags);
+  return regexAnchors('f', source, { caseless: all.includes('i') })?.map((anchor) => anchor.literal) ?? null;
+};
 
 describe('regex prefilter literals', () => {
   it('take the required literal runs of a pattern, lowercased', () => {
@@ -30,7 +40,23 @@ describe('regex prefilter literals', () => {
     expect(literals('a[\\d]def')).toEqual(['def']);
     expect(literals('ab.cdef')).toEqual(['cdef']);
     expect(literals('(abc)*def')).toEqual(['def']);
-    expect(literals('(?=abcd)def')).toEqual(['def']);
+  });
+
+  it('read RE2 syntax as the engine does', () => {
+    expect(literals('[]abc]def')).toEqual([']def', 'adef', 'bdef', 'cdef']);
+    expect(literals('[^]abc]def')).toEqual(['def']);
+    expect(literals('[[:alpha:]]xyz')).toEqual(['xyz']);
+    expect(literals('\\p{Greek}abc')).toEqual(['abc']);
+    expect(literals('\\pLabc')).toEqual(['abc']);
+    expect(literals('\\x{41}bcdef')).toEqual(['abcdef']);
+    expect(literals('\\Q[abc]def\\E')).toEqual(['[abc]def']);
+    expect(literals('\\Qa|b(c\\E')).toEqual(['a|b(c']);
+  });
+
+  it('under case-insensitive matching, let s also stand for U+017F LONG S (RE2 case folding)', () => {
+    expect(literals('startvm', 'i')).toEqual(['startvm', '\u017ftartvm']);
+    expect(literals('(?i)[s]ub')).toEqual(['sub', '\u017fub']);
+    expect(literals('startvm')).toEqual(['startvm']);
   });
 
   it('give no literals when a branch has none, or the pattern is too short or unusual', () => {
@@ -40,12 +66,13 @@ describe('regex prefilter literals', () => {
     expect(literals('\\d+\\.\\d+')).toBeNull();
     expect(literals('ca\u00e9s')).toBeNull();
     expect(literals('caf\u00e9s')).toEqual(['caf']);
-    expect(literals('(?<!x)')).toBeNull();
+    expect(literals('(?i:abcd)efgh')).toBeNull();
+    expect(literals('abcd(?i)efgh')).toBeNull();
   });
 
   it('are contained in every lowercased value the pattern matches', () => {
     type Node = { source: string; sample: fc.Arbitrary<string> };
-    const char = fc.constantFrom('a', 'B', 'c', '-', '.', ' ', 'x', 'Y');
+    const char = fc.constantFrom('a', 'B', 'c', '-', '.', ' ', 'x', 'Y', 's', 'K');
     const escapeDot = (c: string) => (c === '.' ? '\\.' : c);
     const leaf: fc.Arbitrary<Node> = fc.oneof(
       fc.array(char, { minLength: 1, maxLength: 6 }).map((chars) => ({
@@ -82,17 +109,24 @@ describe('regex prefilter literals', () => {
         fc.tuple(tie('node'), fc.constantFrom('*', '+', '?', '{2}')).map(([a, q]) => quantify(a, q)),
       ),
     })).node;
-    const caseInsensitive = fc.boolean();
+    // Case-insensitive values: uppercased, or with s and k also in their other RE2 case-fold forms.
+    const caseInsensitive = fc.constantFrom('no', 'upper', 'folded');
+    const shown = (sample: string, mode: string): string =>
+      mode === 'no'
+        ? sample
+        : mode === 'upper'
+          ? sample.toUpperCase()
+          : sample.toUpperCase().replace(/S/g, '\u017f').replace(/K/g, '\u212a');
     let anchored = 0;
     fc.assert(
       fc.property(
         tree.chain((node) => fc.tuple(fc.constant(node.source), node.sample, fc.string(), fc.string())),
         caseInsensitive,
         ([source, sample, before, after], insensitive) => {
-          const value = before + (insensitive ? sample.toUpperCase() : sample) + after;
-          const regex = new RegExp(source, insensitive ? 'i' : '');
-          expect(regex.test(value)).toBe(true);
-          const found = literals(source);
+          const value = before + shown(sample, insensitive) + after;
+          const flags = insensitive === 'no' ? '' : 'i';
+          expect(compiled(source, flags).regex.test(value)).toBe(true);
+          const found = literals(source, flags);
           if (found === null) return;
           anchored++;
           expect(found.some((literal) => value.toLowerCase().includes(literal))).toBe(true);

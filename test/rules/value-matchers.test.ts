@@ -1,3 +1,4 @@
+import { compileRuleText } from '../../lib/rules';
 import { detects, item, loadErrorOf, ruleYaml } from './helpers';
 
 describe('Sigma value matching', () => {
@@ -156,17 +157,38 @@ describe('Sigma value matching', () => {
       expect(item('ScriptBlockText|re', 'New-VM.*Start-VM', { ScriptBlockText: 'New-VM\nStart-VM' })).toBe(false);
     });
 
-    it('refuses nested quantifiers and backreferences at load', () => {
-      expect(loadErrorOf(ruleYaml({ s: { 'CommandLine|re': '(a+)+b' }, condition: 's' }))).toMatch(
-        /nested quantifiers/,
-      );
-      expect(loadErrorOf(ruleYaml({ s: { 'CommandLine|re': '(?:x*)*' }, condition: 's' }))).toMatch(
-        /nested quantifiers/,
-      );
+    it('refuses backreferences and lookaround at load, naming the file and the reason', () => {
+      const [refused] = compileRuleText(ruleYaml({ s: { 'CommandLine|re': 'vm(?=run)' }, condition: 's' }), 'r/la.yml');
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { source: 'r/la.yml', reason: expect.stringMatching(/lookaround .* not supported/) },
+      });
+      expect(loadErrorOf(ruleYaml({ s: { 'CommandLine|re': '(?<!x)vm' }, condition: 's' }))).toMatch(/lookaround/);
       expect(loadErrorOf(ruleYaml({ s: { 'CommandLine|re': '(a)\\1' }, condition: 's' }))).toMatch(/backreferences/);
       expect(loadErrorOf(ruleYaml({ s: { 'CommandLine|re': '([a' }, condition: 's' }))).toMatch(
         /invalid regular expression/,
       );
+    });
+
+    it('accepts nested quantifiers: the engine is linear, so (a+)+b on a long run of a is a quick no', () => {
+      expect(item('CommandLine|re', '(a+)+b', { CommandLine: 'a'.repeat(50_000) })).toBe(false);
+      expect(item('CommandLine|re', '(?:x*)*y', { CommandLine: `${'x'.repeat(50_000)}y` })).toBe(true);
+    });
+
+    it('follows RE2 syntax: Unicode classes, POSIX classes, \\x{...}, \\Q...\\E, inline flags anywhere', () => {
+      expect(item('CommandLine|re', '\\p{Cyrillic}+vm', { CommandLine: 'run \u0441\u0442vm' })).toBe(true);
+      expect(item('CommandLine|re', '[[:digit:]]{3}', { CommandLine: 'vm-123' })).toBe(true);
+      expect(item('CommandLine|re', 'Start\\x{2013}VM', { CommandLine: 'Start\u2013VM' })).toBe(true);
+      expect(item('CommandLine|re', '\\Q[vm]\\E', { CommandLine: 'x[vm]' })).toBe(true);
+      expect(item('CommandLine|re', '\\Q[vm]\\E', { CommandLine: 'xv' })).toBe(false);
+      expect(item('CommandLine|re', 'vm(?i)RUN', { CommandLine: 'vmrun' })).toBe(true);
+      expect(item('CommandLine|re', '(?P<tool>vmrun)\\s+start', { CommandLine: 'vmrun  start x' })).toBe(true);
+      expect(item('CommandLine|re', 'VM(?i)run', { CommandLine: 'vmrun' })).toBe(false);
+    });
+
+    it('under i, also matches the other Unicode case-fold forms of s and k, and the prefilter keeps up', () => {
+      expect(item('CommandLine|re|i', 'startvm', { CommandLine: '\u017ftartvm' })).toBe(true);
+      expect(item('CommandLine|re|i', 'kvm-ok', { CommandLine: '\u212avm-ok' })).toBe(true);
     });
 
     it('accepts quantified groups without inner quantifiers', () => {
