@@ -2,8 +2,8 @@ import { alertIdOf, buildAlert } from './alerts/build';
 import { type AlertFallback, fallbackAlert, fallbackOf } from './alerts/fallback';
 import type { AlertPublisher, PublishReport } from './alerts/publisher';
 import { isoTime, timeRangeNote } from './alerts/time';
-import { type CompiledEntry, compileEntry, findSuppressingEntry } from './allowlist/match';
-import type { AllowlistStore } from './allowlist/store';
+import { AllowlistMatcher, type CompiledEntry } from './allowlist/match';
+import { type AllowlistStore, compiledEntriesFor } from './allowlist/store';
 import { type DedupKey, dedupKeyOf, eventKeyOf } from './dedup/key';
 import type { ClaimDecision, ClaimTicket } from './dedup/state';
 import type { DedupStore } from './dedup/store';
@@ -315,9 +315,10 @@ async function applyAllowlist(
   counts: PipelineCounts,
 ): Promise<{ kept: Detection[]; status: AllowlistStatus }> {
   const keys = [...new Set(detections.flatMap((detection) => hostKeys(detection.event.host)))];
-  let entries: CompiledEntry[];
+  let matcher: AllowlistMatcher;
   try {
-    entries = (await deps.allowlist.entriesFor(keys)).map(compileEntry);
+    // Compiled entries are cached with the entries (CachedAllowlistStore); the index by rule scope is per batch.
+    matcher = new AllowlistMatcher(await compiledEntriesFor(deps.allowlist, keys));
   } catch (error) {
     counts.failClosedLookups += 1;
     deps.observer?.failClosed?.(error, keys);
@@ -326,7 +327,7 @@ async function applyAllowlist(
   const now = deps.clock();
   const kept: Detection[] = [];
   for (const detection of detections) {
-    const entry = entries.length > 0 ? findSuppressingEntry(entries, detection, now) : undefined;
+    const entry = matcher.size > 0 ? matcher.find(detection, now) : undefined;
     if (entry) {
       counts.allowlisted += 1;
       deps.observer?.allowlisted?.(detection, entry);

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { AllowlistChange, AuditedImage } from '../alerts/allowlist-audit';
-import { itemToEntry } from '../allowlist';
+import { attributeKeyProblem, itemToEntry } from '../allowlist';
 
 /** DynamoDB TTL deletions are made by this service principal (stream record userIdentity). */
 const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';
@@ -40,6 +40,10 @@ export function allowlistChangeOf(record: DynamoDBRecord, index: number): Allowl
 }
 
 function imageOf(image: unknown): AuditedImage {
+  // Before unmarshalling: unmarshall drops a "__proto__" map key, which would make the image read as narrower or
+  // match-all. The Lambda runtime's JSON.parse keeps such keys as own properties, so they can be seen here.
+  const problem = attributeKeyProblem(image);
+  if (problem) return { ok: false, reason: problem, item: jsonSafe(image) };
   let item: unknown;
   try {
     item = unmarshall(image as Record<string, AttributeValue>);

@@ -92,7 +92,11 @@ function indexOfSegment(subject: string, from: number, segment: readonly Token[]
 
 /** Does the whole subject match the compiled glob (case-insensitively)? */
 export function matchCompiled(glob: CompiledGlob, value: string): boolean {
-  const subject = value.toLowerCase();
+  return matchLowered(glob, value.toLowerCase());
+}
+
+/** matchCompiled for a value already lowercased: callers trying many globs on one value lowercase it once. */
+export function matchLowered(glob: CompiledGlob, subject: string): boolean {
   const { segments } = glob;
   if (!glob.hasStar) {
     const only = segments[0] as readonly Token[];

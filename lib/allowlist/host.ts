@@ -1,6 +1,4 @@
-import { GLOBAL_HOST } from '../model';
-
-const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+import { GLOBAL_HOST, isIpv4 } from '../model';
 
 /** Lowercased, trimmed host identity. */
 export function normalizeHost(host: string): string {
@@ -9,7 +7,7 @@ export function normalizeHost(host: string): string {
 
 /** True for a dotted DNS name (not an IPv4 address). */
 export function isFqdn(host: string): boolean {
-  return host.includes('.') && !IPV4.test(host) && !host.startsWith('.') && !host.endsWith('.');
+  return host.includes('.') && !isIpv4(host) && !host.startsWith('.') && !host.endsWith('.');
 }
 
 /**

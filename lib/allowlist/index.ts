@@ -3,5 +3,7 @@ export * from './file';
 export * from './glob';
 export * from './host';
 export * from './item';
+export * from './lint';
 export * from './match';
+export * from './policy';
 export * from './store';

@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { ALL_RULES, type AllowlistEntry, GLOBAL_HOST } from '../model';
+import { ALL_RULES, type AllowlistEntry, type AllowlistPin, GLOBAL_HOST, PIN_SOURCES, type PinSource } from '../model';
 import { isSafeFieldName } from './field';
 import { normalizeHost, partitionOf } from './host';
 
 /**
  * The allowlist entry as stored in DynamoDB (ALLOWLIST_TABLE) and written in `vmsentry scan --allowlist FILE`.
  * Item attributes: host (partition: lowercased identity, an FQDN's short name, or "*"), entryId (sort key), fqdn
- * (the full name when the entry names an FQDN), rule, match (map field -> glob), reason, owner, createdAt, expiresAt.
- * Everything read back is validated strictly: a malformed item is reported, never used.
+ * (the full name when the entry names an FQDN), rule, match (map field -> glob), matchAny (list of match fields),
+ * broad (true), pin (map source -> logStream | agentId, value), reason, owner, createdAt, expiresAt.
+ * Everything read back is validated strictly by validateEntry, the one validation the pipeline, `allowlist import`,
+ * `allowlist add` and `scan --allowlist` share: a malformed item is reported, never used.
  */
 
 export const LIMITS = {
@@ -18,6 +20,7 @@ export const LIMITS = {
   glob: 256,
   matchFields: 16,
   entryId: 128,
+  pin: 256,
 } as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
@@ -28,11 +31,16 @@ export type EntryResult =
   | { readonly ok: true; readonly entry: AllowlistEntry }
   | { readonly ok: false; readonly reason: string };
 
-/** Stable id: hash of the rule and the match map (keys sorted), so writing the same exception twice is idempotent. */
-export function entryIdFor(entry: Pick<AllowlistEntry, 'rule' | 'match'>): string {
+/**
+ * Stable id: hash of the rule, the match map (keys sorted) and, when present, matchAny and the pin, so writing the
+ * same exception twice is idempotent. Entries without matchAny or pin keep the ids they always had.
+ */
+export function entryIdFor(entry: Pick<AllowlistEntry, 'rule' | 'match' | 'matchAny' | 'pin'>): string {
   const match = Object.entries(entry.match ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const canonical = JSON.stringify([entry.rule.trim().toLowerCase(), match]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  const parts: unknown[] = [entry.rule.trim().toLowerCase(), match];
+  if (entry.matchAny && entry.matchAny.length > 0) parts.push({ matchAny: [...entry.matchAny].sort() });
+  if (entry.pin) parts.push({ pin: [entry.pin.source, entry.pin.value.toLowerCase()] });
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
 /** The plain DynamoDB item (DocumentClient shape) for an entry. */
@@ -48,6 +56,9 @@ export function entryToItem(entry: AllowlistEntry): Record<string, unknown> {
   };
   if (partition !== host) item['fqdn'] = host;
   if (entry.match && Object.keys(entry.match).length > 0) item['match'] = { ...entry.match };
+  if (entry.matchAny && entry.matchAny.length > 0) item['matchAny'] = [...entry.matchAny];
+  if (entry.broad !== undefined) item['broad'] = entry.broad;
+  if (entry.pin) item['pin'] = { source: entry.pin.source, value: entry.pin.value };
   if (entry.createdAt !== undefined) item['createdAt'] = entry.createdAt;
   if (entry.expiresAt !== undefined) item['expiresAt'] = entry.expiresAt;
   return item;
@@ -72,8 +83,40 @@ export function itemToEntry(item: unknown): EntryResult {
 }
 
 function pick(record: Record<string, unknown>): Record<string, unknown> {
-  const { rule, match, reason, owner, createdAt, expiresAt } = record;
-  return { rule, match, reason, owner, createdAt, expiresAt };
+  const { rule, match, matchAny, broad, pin, reason, owner, createdAt, expiresAt } = record;
+  return { rule, match, matchAny, broad, pin, reason, owner, createdAt, expiresAt };
+}
+
+/**
+ * A prototype key ("__proto__", "constructor", "prototype") anywhere in a raw DynamoDB item (AttributeValue shape:
+ * {S}, {M: {...}}, {L: [...]}), or undefined. Run it on the item as it arrived, before unmarshalling: the SDK drops
+ * a "__proto__" map key on read, so `match: {"__proto__": ...}` would otherwise read as no match at all (match-all).
+ * Iterative and linear in the item's size.
+ */
+export function attributeKeyProblem(rawItem: unknown): string | undefined {
+  const pending: unknown[] = [rawItem];
+  let isItem = true;
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const element of value) pending.push(element);
+      continue;
+    }
+    const record = value as Record<string, unknown>;
+    // The item and every M value are maps from attribute names; elsewhere keys are type tags (S, N, M, L, ...).
+    const maps = isItem ? [record] : Object.hasOwn(record, 'M') ? [record['M']] : [];
+    isItem = false;
+    if (Object.hasOwn(record, 'L')) pending.push(record['L']);
+    for (const map of maps) {
+      if (map === null || typeof map !== 'object') continue;
+      for (const key of Object.keys(map)) {
+        if (FORBIDDEN_KEYS.has(key)) return `forbidden attribute or map key "${key}"`;
+        pending.push((map as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -81,7 +124,7 @@ function pick(record: Record<string, unknown>): Record<string, unknown> {
  * host lowercased.
  */
 export function validateEntry(fields: Record<string, unknown>): EntryResult {
-  const { host, rule, match, reason, owner, createdAt, expiresAt, id } = fields;
+  const { host, rule, match, matchAny, broad, pin, reason, owner, createdAt, expiresAt, id } = fields;
   if (typeof host !== 'string' || host.trim() === '') return fail('host is required');
   const normalizedHost = normalizeHost(host);
   if (normalizedHost.length > LIMITS.host || !HOST_CHARS.test(normalizedHost))
@@ -97,8 +140,18 @@ export function validateEntry(fields: Record<string, unknown>): EntryResult {
   if (owner.length > LIMITS.owner) return fail(`owner is longer than ${LIMITS.owner} characters`);
   const matchResult = validateMatch(match);
   if (!matchResult.ok) return matchResult;
+  const anyResult = validateMatchAny(matchAny, matchResult.match);
+  if (!anyResult.ok) return anyResult;
+  if (broad !== undefined && typeof broad !== 'boolean') return fail('broad is not true or false');
+  const pinResult = validatePin(pin);
+  if (!pinResult.ok) return pinResult;
   if (createdAt !== undefined && !isEpochSeconds(createdAt)) return fail('createdAt is not epoch seconds');
   if (expiresAt !== undefined && !isEpochSeconds(expiresAt)) return fail('expiresAt is not epoch seconds');
+  // Broad entries silence a rule fleet-wide or every rule on a host: only on purpose, and never forever.
+  if (normalizedHost === GLOBAL_HOST || ruleScope === ALL_RULES) {
+    if (broad !== true) return fail('host "*" or rule "*" is broad: the entry must say broad: true (and expire)');
+    if (expiresAt === undefined) return fail('a broad entry (host "*" or rule "*") needs an expiresAt');
+  }
   if (id !== undefined && (typeof id !== 'string' || id === '' || id.length > LIMITS.entryId)) {
     return fail('id is not a short string');
   }
@@ -109,6 +162,9 @@ export function validateEntry(fields: Record<string, unknown>): EntryResult {
     owner,
   };
   if (matchResult.match) entry.match = matchResult.match;
+  if (anyResult.matchAny) entry.matchAny = anyResult.matchAny;
+  if (typeof broad === 'boolean') entry.broad = broad;
+  if (pinResult.pin) entry.pin = pinResult.pin;
   if (typeof createdAt === 'number') entry.createdAt = createdAt;
   if (typeof expiresAt === 'number') entry.expiresAt = expiresAt;
   if (typeof id === 'string') entry.id = id;
@@ -121,6 +177,9 @@ function validateMatch(
   if (match === undefined) return { ok: true, match: undefined };
   if (!isPlainObject(match)) return fail('match is not a map of field -> glob');
   const keys = Object.keys(match);
+  // An empty map is refused rather than read as "no condition": a map whose only key was dropped (a prototype key the
+  // SDK discards) must not become a match-all entry. Omit match to match every event of the rule.
+  if (keys.length === 0) return fail('match is an empty map: omit it, or name a field');
   if (keys.length > LIMITS.matchFields) return fail(`match has more than ${LIMITS.matchFields} fields`);
   // A null-prototype copy: field names come from users and must never reach Object.prototype.
   const safe: Record<string, string> = Object.create(null);
@@ -131,7 +190,38 @@ function validateMatch(
     if (glob.length > LIMITS.glob) return fail(`match.${key} is longer than ${LIMITS.glob} characters`);
     safe[key] = glob;
   }
-  return { ok: true, match: keys.length > 0 ? { ...safe } : undefined };
+  return { ok: true, match: { ...safe } };
+}
+
+function validateMatchAny(
+  matchAny: unknown,
+  match: Readonly<Record<string, string>> | undefined,
+): { ok: true; matchAny: string[] | undefined } | { ok: false; reason: string } {
+  if (matchAny === undefined) return { ok: true, matchAny: undefined };
+  if (!Array.isArray(matchAny) || matchAny.length === 0) return fail('matchAny is not a non-empty list of field names');
+  if (matchAny.length > LIMITS.matchFields) return fail(`matchAny has more than ${LIMITS.matchFields} fields`);
+  const fields: string[] = [];
+  for (const field of matchAny) {
+    if (typeof field !== 'string' || match === undefined || !Object.hasOwn(match, field)) {
+      return fail(`matchAny names "${String(field).slice(0, 64)}", which is not a field of match`);
+    }
+    if (!fields.includes(field)) fields.push(field);
+  }
+  return { ok: true, matchAny: fields };
+}
+
+function validatePin(pin: unknown): { ok: true; pin: AllowlistPin | undefined } | { ok: false; reason: string } {
+  if (pin === undefined) return { ok: true, pin: undefined };
+  if (!isPlainObject(pin)) return fail('pin is not a map {source, value}');
+  const { source, value } = pin;
+  if (typeof source !== 'string' || !PIN_SOURCES.includes(source as PinSource)) {
+    return fail(`pin.source is not one of ${PIN_SOURCES.join(', ')}`);
+  }
+  if (typeof value !== 'string' || value.trim() === '' || value.length > LIMITS.pin) {
+    return fail(`pin.value is not a non-empty string of at most ${LIMITS.pin} characters`);
+  }
+  if (Object.keys(pin).some((key) => key !== 'source' && key !== 'value')) return fail('pin has unknown attributes');
+  return { ok: true, pin: { source: source as PinSource, value: value.trim() } };
 }
 
 function isEpochSeconds(value: unknown): value is number {

@@ -1,28 +1,45 @@
-import { ALL_RULES, type AllowlistEntry, type Detection, hostKeys, type RuleMetadata } from '../model';
-import { fieldValues, isSafeFieldName } from './field';
-import { type CompiledGlob, compileGlob, matchCompiled } from './glob';
+import {
+  ALL_RULES,
+  type AllowlistEntry,
+  type AllowlistPin,
+  type Detection,
+  hostKeys,
+  provenIdentity,
+  type RuleMetadata,
+} from '../model';
+import { fieldValues } from './field';
+import { type CompiledGlob, compileGlob, matchLowered } from './glob';
 import { hostScopeCovers } from './host';
+import { validateEntry } from './item';
 
 /** An entry with its globs compiled once (entries are cached across invocations, events are many). */
 export interface CompiledEntry {
   readonly entry: AllowlistEntry;
+  /** Lowercased rule scope: the key the matcher indexes entries by. */
   readonly rule: string;
-  readonly match: readonly { readonly field: string; readonly glob: CompiledGlob }[];
-  /** False when the entry is malformed: such an entry never suppresses anything. */
+  readonly match: readonly { readonly field: string; readonly glob: CompiledGlob; readonly any: boolean }[];
+  /** The pin, its value lowercased. */
+  readonly pin?: AllowlistPin;
+  /**
+   * False when the entry fails validateEntry (the one validation the pipeline, import and scan --allowlist share):
+   * such an entry never suppresses anything, however it reached the matcher.
+   */
   readonly usable: boolean;
 }
 
 export function compileEntry(entry: AllowlistEntry): CompiledEntry {
-  const match = Object.entries(entry.match ?? {}).map(([field, pattern]) => ({ field, glob: compileGlob(pattern) }));
-  const usable =
-    typeof entry.host === 'string' &&
-    entry.host.trim() !== '' &&
-    typeof entry.rule === 'string' &&
-    entry.rule.trim() !== '' &&
-    Object.entries(entry.match ?? {}).every(
-      ([field, pattern]) => isSafeFieldName(field) && typeof pattern === 'string',
-    );
-  return { entry, rule: entry.rule.trim().toLowerCase(), match, usable };
+  const usable = validateEntry({ ...entry }).ok;
+  const any = new Set(entry.matchAny ?? []);
+  const match = usable
+    ? Object.entries(entry.match ?? {}).map(([field, pattern]) => ({
+        field,
+        glob: compileGlob(pattern),
+        any: any.has(field),
+      }))
+    : [];
+  const rule = typeof entry.rule === 'string' ? entry.rule.trim().toLowerCase() : '';
+  const pin = entry.pin ? { source: entry.pin.source, value: entry.pin.value.trim().toLowerCase() } : undefined;
+  return { entry, rule, match, usable, ...(pin ? { pin } : {}) };
 }
 
 /** Does the entry's rule scope name this rule (its id, one of its tags, or "*")? Case-insensitive. */
@@ -38,29 +55,101 @@ export function isExpired(entry: AllowlistEntry, nowMs: number): boolean {
 }
 
 /**
- * Does this entry suppress this detection? Every part must match: host scope, rule scope, every field glob (a field
- * with several values matches when any value does; an absent field never matches), and the entry is not expired.
+ * What the matcher needs from one detection, computed once however many entries are tried: host keys, the proven
+ * identity, and each field's values lowercased (a long command line is lowercased once per detection, not per entry).
  */
-export function entrySuppresses(
-  compiled: CompiledEntry,
-  detection: Detection,
-  nowMs: number,
-  keys: readonly string[] = hostKeys(detection.event.host),
-): boolean {
-  if (!compiled.usable || isExpired(compiled.entry, nowMs)) return false;
-  if (!hostScopeCovers(compiled.entry.host, keys)) return false;
-  if (!ruleScopeCovers(compiled.rule, detection.rule)) return false;
-  return compiled.match.every(({ field, glob }) =>
-    fieldValues(detection.event, field).some((value) => matchCompiled(glob, value)),
-  );
+export class DetectionView {
+  readonly keys: readonly string[];
+  readonly proof: AllowlistPin | undefined;
+  private readonly values = new Map<string, readonly string[]>();
+
+  constructor(readonly detection: Detection) {
+    this.keys = hostKeys(detection.event.host);
+    const proof = provenIdentity(detection.event);
+    this.proof = proof ? { source: proof.source, value: proof.value.toLowerCase() } : undefined;
+  }
+
+  lowered(field: string): readonly string[] {
+    let values = this.values.get(field);
+    if (values === undefined) {
+      values = fieldValues(this.detection.event, field).map((value) => value.toLowerCase());
+      this.values.set(field, values);
+    }
+    return values;
+  }
 }
 
-/** The first entry that suppresses the detection, if any (for the log line that says why). */
+/**
+ * Does this entry suppress this detection? Every part must match: host scope, rule scope, the pin (when the entry has
+ * one, the envelope must prove the same log stream or agent id), every field glob, and the entry is not expired.
+ * A field with several values (a list) matches only when every value matches, unless the entry names it in matchAny;
+ * an absent field or an empty list never matches.
+ */
+export function entrySuppresses(compiled: CompiledEntry, detection: Detection | DetectionView, nowMs: number): boolean {
+  const view = detection instanceof DetectionView ? detection : new DetectionView(detection);
+  if (!compiled.usable || isExpired(compiled.entry, nowMs)) return false;
+  if (!hostScopeCovers(compiled.entry.host, view.keys)) return false;
+  if (!ruleScopeCovers(compiled.rule, view.detection.rule)) return false;
+  if (compiled.pin) {
+    const proof = view.proof;
+    if (!proof || proof.source !== compiled.pin.source || proof.value !== compiled.pin.value) return false;
+  }
+  return compiled.match.every(({ field, glob, any }) => {
+    const values = view.lowered(field);
+    if (values.length === 0) return false;
+    return any ? values.some((value) => matchLowered(glob, value)) : values.every((value) => matchLowered(glob, value));
+  });
+}
+
+/**
+ * Entries indexed by rule scope, so a detection is tried only against the entries that can name its rule (its id,
+ * its tags, "*"), in the order they were given.
+ */
+export class AllowlistMatcher {
+  private readonly byRule = new Map<string, { readonly index: number; readonly compiled: CompiledEntry }[]>();
+
+  constructor(entries: readonly CompiledEntry[]) {
+    entries.forEach((compiled, index) => {
+      if (!compiled.usable) return;
+      const list = this.byRule.get(compiled.rule) ?? [];
+      list.push({ index, compiled });
+      this.byRule.set(compiled.rule, list);
+    });
+  }
+
+  get size(): number {
+    let size = 0;
+    for (const list of this.byRule.values()) size += list.length;
+    return size;
+  }
+
+  /** The entries whose rule scope covers the detection's rule, in the given order. */
+  candidates(detection: Detection): CompiledEntry[] {
+    const scopes = new Set([
+      ALL_RULES,
+      detection.rule.id.toLowerCase(),
+      ...detection.rule.tags.map((t) => t.toLowerCase()),
+    ]);
+    const found: { readonly index: number; readonly compiled: CompiledEntry }[] = [];
+    for (const scope of scopes) found.push(...(this.byRule.get(scope) ?? []));
+    if (scopes.size > 1) found.sort((a, b) => a.index - b.index);
+    return found.map((candidate) => candidate.compiled);
+  }
+
+  /** The first entry that suppresses the detection, if any (for the log line that says why). */
+  find(detection: Detection, nowMs: number): CompiledEntry | undefined {
+    const candidates = this.candidates(detection);
+    if (candidates.length === 0) return undefined;
+    const view = new DetectionView(detection);
+    return candidates.find((compiled) => entrySuppresses(compiled, view, nowMs));
+  }
+}
+
+/** The first entry that suppresses the detection, if any. Build an AllowlistMatcher once for many detections. */
 export function findSuppressingEntry(
   entries: readonly CompiledEntry[],
   detection: Detection,
   nowMs: number,
 ): CompiledEntry | undefined {
-  const keys = hostKeys(detection.event.host);
-  return entries.find((entry) => entrySuppresses(entry, detection, nowMs, keys));
+  return new AllowlistMatcher(entries).find(detection, nowMs);
 }

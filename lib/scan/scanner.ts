@@ -1,4 +1,4 @@
-import { type CompiledEntry, compileEntry, findSuppressingEntry, isExpired } from '../allowlist/match';
+import { AllowlistMatcher, type CompiledEntry, compileEntry, isExpired } from '../allowlist/match';
 import {
   type AllowlistEntry,
   atLeast,
@@ -91,7 +91,7 @@ function add<K extends string>(counts: Partial<Record<K, number>>, key: K, value
  * state carries across batches.
  */
 export class Scanner {
-  private readonly entries: readonly CompiledEntry[];
+  private readonly matcher: AllowlistMatcher;
   private readonly state = emptySummary();
 
   constructor(private readonly options: ScanOptions) {
@@ -100,7 +100,7 @@ export class Scanner {
       if (isExpired(entry, options.nowMs)) this.state.expiredEntries++;
       else live.push(compileEntry(entry));
     }
-    this.entries = live;
+    this.matcher = new AllowlistMatcher(live);
   }
 
   async scan(batch: ParsedBatch): Promise<ScanRecord[]> {
@@ -150,8 +150,7 @@ export class Scanner {
       s.belowMinSeverity++;
       return undefined;
     }
-    const entry =
-      this.entries.length > 0 ? findSuppressingEntry(this.entries, detection, this.options.nowMs) : undefined;
+    const entry = this.matcher.size > 0 ? this.matcher.find(detection, this.options.nowMs) : undefined;
     if (entry) {
       s.suppressed++;
       add(s.suppressedByHost, entry.entry.host, 1);

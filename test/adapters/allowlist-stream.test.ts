@@ -24,8 +24,10 @@ describe('allowlistChangeOf', () => {
           host: { S: 'wks-1' },
           entryId: { S: 'a' },
           rule: { S: '*' },
+          broad: { BOOL: true },
           reason: { S: 'x' },
           owner: { S: 'o' },
+          expiresAt: { N: '1795790000' },
         },
       },
     };
@@ -42,6 +44,26 @@ describe('allowlistChangeOf', () => {
       oldImage: { ok: true, entry: { rule: 'r' } },
       newImage: { ok: true, entry: { rule: '*' } },
     });
+  });
+
+  it('reads an image whose match carries a prototype key as unparseable (it alerts high), never as match-all', () => {
+    const record: DynamoDBRecord = {
+      eventID: 'ev-proto',
+      eventName: 'INSERT',
+      dynamodb: {
+        NewImage: {
+          host: { S: 'wks-1' },
+          entryId: { S: 'p' },
+          rule: { S: 'r' },
+          match: { M: { ['__proto__']: { S: 'x' } } },
+          reason: { S: 'x' },
+          owner: { S: 'o' },
+        },
+      },
+    };
+    const change = allowlistChangeOf(record, 0);
+    expect(change.newImage).toMatchObject({ ok: false, reason: expect.stringContaining('__proto__') });
+    expect(auditAlert(change).severity).toBe('high');
   });
 
   it('does not take a REMOVE by a person for a TTL expiry', () => {

@@ -32,4 +32,17 @@ describe('allowlist audit: substring globs on attacker-written fields', () => {
     };
     expect(breadthOf(entry, NOW_MS)).toEqual([]);
   });
+
+  it('flags an entry that lets any value of a list field match (matchAny)', () => {
+    const entry: AllowlistEntry = {
+      host: 'ci-runner-01',
+      rule: 'b00bdefb-960f-4e30-8c9a-2f483722a761',
+      match: { HostPathMounts: '/var/log' },
+      matchAny: ['HostPathMounts'],
+      reason: 'log shipper',
+      owner: 'ci-team',
+      expiresAt: NOW_MS / 1000 + 7 * 86_400,
+    };
+    expect(breadthOf(entry, NOW_MS)).toEqual([expect.stringContaining('any value of HostPathMounts')]);
+  });
 });

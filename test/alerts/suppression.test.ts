@@ -33,6 +33,22 @@ describe('suggestSuppression', () => {
     expect(entrySuppresses(entry, otherRule, NOW)).toBe(false);
   });
 
+  it('pins the entry to the log stream that delivered the alert, so a record claiming the host elsewhere is not covered', () => {
+    const suggestion = suggestSuppression(vmAlert(), { nowMs: NOW })!;
+    expect(suggestion.entry.pin).toEqual({ source: 'logStream', value: 'i-0abc123def4567890' });
+    expect(suggestion.entry.matchAny).toBeUndefined();
+    const entry = compileEntry(suggestion.entry);
+    const event = vmEvent();
+    const forged = detectionOf({
+      ...event,
+      provenance: { ...event.provenance, logStream: 'i-0fffffffffffffff0' },
+    });
+    expect(entrySuppresses(entry, forged, NOW)).toBe(false);
+    expect(entrySuppresses(entry, detectionFrom(vmAlert()), NOW)).toBe(true);
+    const item = JSON.parse(suggestion.putItem.slice(suggestion.putItem.indexOf("--item '") + 8, -1));
+    expect(item.pin).toEqual({ M: { source: { S: 'logStream' }, value: { S: 'i-0abc123def4567890' } } });
+  });
+
   it('stops suppressing after 30 days', () => {
     const entry = compileEntry(suggestSuppression(vmAlert(), { nowMs: NOW })!.entry);
     expect(entrySuppresses(entry, detectionOf(), NOW + 31 * 86_400_000)).toBe(false);
@@ -64,6 +80,7 @@ describe('suggestSuppression', () => {
     expect(cli).toBe(
       "vmsentry allowlist add --table 'vmsentry-allowlist' --host 'wks-0142.corp.example.com' " +
         `--rule '${vmAlert().ruleId}' --match 'Image=C:\\Users\\alice\\AppData\\Local\\Temp\\vb\\VBoxHeadless.exe' ` +
+        "--pin-log-stream 'i-0abc123def4567890' " +
         `--reason 'Expected activity: replace with why (alert ${vmAlert().id})' --owner 'REPLACE_WITH_YOUR_NAME' --expires 30d`,
     );
     expect(JSON.parse(json)).toEqual(suggestSuppression(vmAlert(), { nowMs: NOW })!.entry);

@@ -4,7 +4,7 @@ describe('parseAllowlistFile', () => {
   it('reads one entry per line, skipping blank lines and # comments', () => {
     const text = [
       '# lab hosts',
-      '{"host":"lab01","rule":"*","reason":"VM lab","owner":"secops"}',
+      '{"host":"lab01","rule":"*","broad":true,"reason":"VM lab","owner":"secops","expiresAt":"2027-01-01T00:00:00Z"}',
       '',
       '{"host":"build01.corp","rule":"attack.t1564.006","match":{"Image":"*\\\\VBoxManage.exe"},"reason":"CI","owner":"platform","expiresAt":"2027-01-01T00:00:00Z"}',
     ].join('\n');
@@ -20,7 +20,7 @@ describe('parseAllowlistFile', () => {
 
   it('reports every bad line with its number and keeps the good ones', () => {
     const text = [
-      '{"host":"lab01","rule":"*","reason":"VM lab","owner":"secops"}',
+      '{"host":"lab01","rule":"attack.t1564.006","reason":"VM lab","owner":"secops"}',
       'not json',
       '[1,2]',
       '{"host":"lab02","rule":"*","owner":"secops"}',
@@ -30,5 +30,19 @@ describe('parseAllowlistFile', () => {
     expect(parsed.entries.map((entry) => entry.host)).toEqual(['lab01']);
     expect(parsed.errors.map((error) => error.line)).toEqual([2, 3, 4, 5]);
     expect(parsed.errors[2]?.reason).toContain('reason');
+  });
+
+  it('refuses a broad line without broad: true and an expiry, as the pipeline does (scan --allowlist, import)', () => {
+    const parsed = parseAllowlistFile(
+      [
+        '{"host":"*","rule":"attack.t1564.006","reason":"r","owner":"o","expiresAt":"2027-01-01T00:00:00Z"}',
+        '{"host":"lab01","rule":"*","broad":true,"reason":"r","owner":"o"}',
+      ].join('\n'),
+    );
+    expect(parsed.entries).toEqual([]);
+    expect(parsed.errors.map((error) => error.reason)).toEqual([
+      expect.stringContaining('broad: true'),
+      expect.stringContaining('expiresAt'),
+    ]);
   });
 });

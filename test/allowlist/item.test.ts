@@ -1,4 +1,12 @@
-import { entryIdFor, entryToItem, itemToEntry, LIMITS, toDynamoJson, validateEntry } from '../../lib/allowlist/item';
+import {
+  attributeKeyProblem,
+  entryIdFor,
+  entryToItem,
+  itemToEntry,
+  LIMITS,
+  toDynamoJson,
+  validateEntry,
+} from '../../lib/allowlist/item';
 import type { AllowlistEntry } from '../../lib/model';
 
 const ENTRY: AllowlistEntry = {
@@ -56,6 +64,36 @@ describe('entryToItem / itemToEntry', () => {
     expect(itemToEntry({ ...item, expiresAt: '1795000000' }).ok).toBe(false);
   });
 
+  it('refuses an empty match map: an item whose match lost its keys is not a match-all entry', () => {
+    expect(itemToEntry({ ...entryToItem(ENTRY), match: {} })).toEqual({
+      ok: false,
+      reason: expect.stringContaining('match'),
+    });
+  });
+
+  it('round-trips matchAny, broad and pin through the item', () => {
+    const entry: AllowlistEntry = {
+      ...ENTRY,
+      host: '*',
+      broad: true,
+      match: { HostPathMounts: '/var/log' },
+      matchAny: ['HostPathMounts'],
+      pin: { source: 'logStream', value: 'i-0123456789abcdef0' },
+    };
+    const item = entryToItem(entry);
+    expect(itemToEntry(item)).toEqual({ ok: true, entry: { ...entry, id: item['entryId'] } });
+  });
+
+  it('finds prototype keys anywhere in a raw DynamoDB item, before the SDK unmarshalls (and drops) them', () => {
+    const raw = (match: Record<string, unknown>) => ({ host: { S: 'h' }, match: { M: match } });
+    expect(attributeKeyProblem(raw(JSON.parse('{"__proto__": {"S": "x"}}')))).toContain('__proto__');
+    expect(attributeKeyProblem(raw({ Image: { S: 'x' }, constructor: { S: 'y' } }))).toContain('constructor');
+    expect(attributeKeyProblem({ pin: { M: { value: { L: [{ M: { prototype: { S: 'x' } } }] } } } })).toContain(
+      'prototype',
+    );
+    expect(attributeKeyProblem(raw({ Image: { S: '*\\VBoxManage.exe' } }))).toBeUndefined();
+  });
+
   it('refuses an fqdn attribute that does not belong to the partition', () => {
     expect(itemToEntry({ ...entryToItem(ENTRY), fqdn: 'other.corp.example.com' }).ok).toBe(false);
   });
@@ -100,12 +138,12 @@ describe('toDynamoJson', () => {
 
 describe('validateEntry', () => {
   it('lowercases the host and accepts an entry without match', () => {
-    const result = validateEntry({ host: 'WS01', rule: '*', reason: 'r', owner: 'o' });
-    expect(result).toEqual({ ok: true, entry: { host: 'ws01', rule: '*', reason: 'r', owner: 'o' } });
+    const result = validateEntry({ host: 'WS01', rule: 'r1', reason: 'r', owner: 'o' });
+    expect(result).toEqual({ ok: true, entry: { host: 'ws01', rule: 'r1', reason: 'r', owner: 'o' } });
   });
 
   it('says what is wrong', () => {
-    const result = validateEntry({ host: 'ws01', rule: '*', reason: 'r' });
+    const result = validateEntry({ host: 'ws01', rule: 'r1', reason: 'r' });
     expect(result).toEqual({ ok: false, reason: expect.stringContaining('owner') });
   });
 });

@@ -5,7 +5,7 @@ import { detection, processEvent, rule } from './fixtures';
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
 
 function entry(overrides: Partial<AllowlistEntry> = {}): AllowlistEntry {
-  return { host: 'ws01', rule: '*', reason: 'lab host', owner: 'secops', ...overrides };
+  return { host: 'ws01', rule: 'attack.t1564.006', reason: 'lab host', owner: 'secops', ...overrides };
 }
 
 function suppresses(e: AllowlistEntry, d = detection()): boolean {
@@ -40,8 +40,15 @@ describe('entrySuppresses: host scope', () => {
     expect(suppresses(entry({ host: 'i-0fedcba9876543210' }), cloud)).toBe(false);
   });
 
-  it('applies a global "*" entry to every host', () => {
-    expect(suppresses(entry({ host: '*' }))).toBe(true);
+  it('applies a global "*" entry to every host when it says broad and expires', () => {
+    const expiresAt = NOW / 1000 + 86_400;
+    expect(suppresses(entry({ host: '*', broad: true, expiresAt }))).toBe(true);
+  });
+
+  it('never applies a broad entry without the broad flag or without an expiry', () => {
+    expect(suppresses(entry({ host: '*', expiresAt: NOW / 1000 + 86_400 }))).toBe(false);
+    expect(suppresses(entry({ host: '*', broad: true }))).toBe(false);
+    expect(suppresses(entry({ host: 'ws01', rule: '*', expiresAt: NOW / 1000 + 86_400 }))).toBe(false);
   });
 });
 
@@ -49,7 +56,7 @@ describe('entrySuppresses: rule scope', () => {
   it('accepts the rule id, one of its tags (any case) or "*"', () => {
     expect(suppresses(entry({ rule: 'b00bdefb-960f-4e30-8c9a-2f483722a761' }))).toBe(true);
     expect(suppresses(entry({ rule: 'ATTACK.T1564.006' }))).toBe(true);
-    expect(suppresses(entry({ rule: '*' }))).toBe(true);
+    expect(suppresses(entry({ rule: '*', broad: true, expiresAt: NOW / 1000 + 60 }))).toBe(true);
   });
 
   it('refuses another rule id or a tag the rule does not carry', () => {
@@ -69,13 +76,32 @@ describe('entrySuppresses: field globs', () => {
     expect(suppresses(entry({ match: { ContainerImage: '*' } }))).toBe(false);
   });
 
-  it('matches any element of a list field and stringified booleans', () => {
-    const container = detection(
-      processEvent({ fields: { ContainerImage: 'alpine', Privileged: true, HostPathMounts: ['/proc', '/'] } }),
+  it('covers a list field only when every value matches (an extra mount is not covered)', () => {
+    const pod = detection(
+      processEvent({ fields: { ContainerImage: 'alpine', HostPathMounts: ['/var/log', '/', '/var/run/docker.sock'] } }),
     );
-    expect(suppresses(entry({ match: { HostPathMounts: '/' } }), container)).toBe(true);
+    expect(suppresses(entry({ match: { HostPathMounts: '/var/log' } }), pod)).toBe(false);
+    expect(suppresses(entry({ match: { HostPathMounts: '/var/*' } }), pod)).toBe(false);
+    expect(suppresses(entry({ match: { HostPathMounts: '/*' } }), pod)).toBe(true);
+    const logsOnly = detection(processEvent({ fields: { HostPathMounts: ['/var/log', '/var/log/pods'] } }));
+    expect(suppresses(entry({ match: { HostPathMounts: '/var/log*' } }), logsOnly)).toBe(true);
+  });
+
+  it('covers a list field when any value matches only if the entry names the field in matchAny', () => {
+    const pod = detection(processEvent({ fields: { HostPathMounts: ['/var/log', '/'] } }));
+    expect(suppresses(entry({ match: { HostPathMounts: '/var/log' }, matchAny: ['HostPathMounts'] }), pod)).toBe(true);
+    // matchAny on one field does not loosen another.
+    const both = detection(processEvent({ fields: { HostPathMounts: ['/var/log', '/'], Args: ['a', 'b'] } }));
+    expect(
+      suppresses(entry({ match: { HostPathMounts: '/var/log', Args: 'a' }, matchAny: ['HostPathMounts'] }), both),
+    ).toBe(false);
+  });
+
+  it('matches stringified booleans; an empty list never matches', () => {
+    const container = detection(processEvent({ fields: { ContainerImage: 'alpine', Privileged: true, Args: [] } }));
     expect(suppresses(entry({ match: { Privileged: 'true' } }), container)).toBe(true);
     expect(suppresses(entry({ match: { Privileged: 'false' } }), container)).toBe(false);
+    expect(suppresses(entry({ match: { Args: '*' } }), container)).toBe(false);
   });
 
   it('reads raw source fields by dotted path when no normalized field has the name', () => {

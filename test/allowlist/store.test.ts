@@ -6,9 +6,9 @@ import {
 } from '../../lib/allowlist/store';
 import type { AllowlistEntry } from '../../lib/model';
 
-const LAB: AllowlistEntry = { host: 'lab01', rule: '*', reason: 'lab', owner: 'secops' };
+const LAB: AllowlistEntry = { host: 'lab01', rule: 'attack.t1564.006', reason: 'lab', owner: 'secops' };
 const GLOBAL: AllowlistEntry = { host: '*', rule: 'attack.t1564.006', reason: 'all', owner: 'secops' };
-const FQDN: AllowlistEntry = { host: 'build01.corp.example.com', rule: '*', reason: 'ci', owner: 'platform' };
+const FQDN: AllowlistEntry = { host: 'build01.corp.example.com', rule: 'r1', reason: 'ci', owner: 'platform' };
 
 /** A reader over fixed entries that records which partitions it was asked for. */
 function countingReader(entries: readonly AllowlistEntry[]) {
@@ -69,6 +69,38 @@ describe('CachedAllowlistStore', () => {
     fail(false);
     expect(await store.entriesFor(['lab01'])).toEqual([LAB]);
     expect(calls).toHaveLength(2);
+  });
+
+  it('compiles each entry once: the same compiled entries within the TTL and after a re-read of unchanged items', async () => {
+    let now = 0;
+    const { reader, calls } = countingReader([LAB, GLOBAL]);
+    const store = new CachedAllowlistStore(reader, { ttlSeconds: 60, clock: () => now });
+    const first = await store.compiledFor(['lab01']);
+    expect(first.map((compiled) => compiled.entry)).toEqual([LAB, GLOBAL]);
+    const again = await store.compiledFor(['lab01']);
+    expect(again[0]).toBe(first[0]);
+    expect(again[1]).toBe(first[1]);
+    now = 61_000;
+    const reread = await store.compiledFor(['lab01']);
+    expect(calls).toHaveLength(2);
+    expect(reread[0]).toBe(first[0]);
+  });
+
+  it('recompiles an entry whose item changed', async () => {
+    let now = 0;
+    let current: AllowlistEntry = LAB;
+    const reader: AllowlistPartitionReader = {
+      async readPartitions(partitions) {
+        return new Map(partitions.map((p) => [p, p === 'lab01' ? [{ ...current }] : []]));
+      },
+    };
+    const store = new CachedAllowlistStore(reader, { ttlSeconds: 60, clock: () => now });
+    const [before] = await store.compiledFor(['lab01']);
+    current = { ...LAB, reason: 'changed' };
+    now = 61_000;
+    const [after] = await store.compiledFor(['lab01']);
+    expect(after).not.toBe(before);
+    expect(after?.entry.reason).toBe('changed');
   });
 
   it('evicts the oldest partitions when full', async () => {

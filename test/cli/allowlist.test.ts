@@ -4,9 +4,6 @@ import path from 'node:path';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AddOptions,
-  isBroad,
-  lintEntries,
-  policyViolation,
   putItemCommand,
   runAdd,
   runExpire,
@@ -26,80 +23,7 @@ const NOW_MS = Date.UTC(2026, 10, 27, 12, 0, 0);
 const NOW = NOW_MS / 1000;
 const DAY = 86_400;
 
-describe('allowlist write policy (pure)', () => {
-  const policy = { maxDays: 90, allowBroad: false, nowSeconds: NOW };
-  const entry = (extra: Partial<AllowlistEntry>): AllowlistEntry => ({
-    host: 'h1',
-    rule: 'r1',
-    reason: 'x',
-    owner: 'o',
-    expiresAt: NOW + DAY,
-    ...extra,
-  });
-
-  it('accepts a host- and rule-scoped entry that expires within the limit', () => {
-    expect(policyViolation(entry({}), policy)).toBeUndefined();
-  });
-
-  it('rejects a missing, past or too distant expiry', () => {
-    const { expiresAt: _drop, ...withoutExpiry } = entry({});
-    expect(policyViolation(withoutExpiry, policy)).toContain('required');
-    expect(policyViolation(entry({ expiresAt: NOW - 1 }), policy)).toContain('past');
-    expect(policyViolation(entry({ expiresAt: NOW + 91 * DAY }), policy)).toContain('at most 90');
-    expect(policyViolation(entry({ expiresAt: NOW + 91 * DAY }), { ...policy, maxDays: 120 })).toBeUndefined();
-  });
-
-  it('requires --allow-broad and at most 7 days for host "*" or rule "*"', () => {
-    expect(isBroad(entry({ host: '*' }))).toBe(true);
-    expect(isBroad(entry({}))).toBe(false);
-    expect(policyViolation(entry({ host: '*' }), policy)).toContain('--allow-broad');
-    expect(policyViolation(entry({ rule: '*' }), { ...policy, allowBroad: true })).toBeUndefined();
-    expect(policyViolation(entry({ rule: '*', expiresAt: NOW + 8 * DAY }), { ...policy, allowBroad: true })).toContain(
-      '7 days',
-    );
-  });
-});
-
-describe('allowlist lint (pure)', () => {
-  const good: AllowlistEntry = {
-    host: 'h1',
-    rule: 'r1',
-    match: { Image: '*\\VBoxManage.exe' },
-    reason: 'x',
-    owner: 'o',
-    expiresAt: NOW + DAY,
-  };
-
-  it('finds nothing in a bounded, scoped, well-formed entry', () => {
-    expect(lintEntries([good], NOW)).toEqual([]);
-  });
-
-  it('finds expired, unbounded, broad, never-matching and duplicate entries', () => {
-    const findings = lintEntries(
-      [
-        { ...good, expiresAt: NOW - 10 },
-        { ...good, host: 'h2', expiresAt: undefined as unknown as number },
-        { ...good, host: '*', match: undefined as unknown as Record<string, string> },
-        { ...good, host: 'h3', match: { NewProcessName: 'x', CommandLine: '*', Image: '' } },
-        { ...good, host: 'h4' },
-        { ...good, host: 'h4', reason: 'same exception written twice', id: 'other-id' },
-        {
-          ...good,
-          host: 'h5',
-          match: { Image: 'C:/Program Files/Oracle/VirtualBox/VBoxManage.exe', User: ' CORP\\ci' },
-        },
-      ],
-      NOW,
-    );
-    const kinds = (host: string) => findings.filter((finding) => finding.host === host).map((finding) => finding.kind);
-    expect(kinds('h1')).toEqual(['expired']);
-    expect(kinds('h2')).toEqual(['unbounded']);
-    expect(kinds('*')).toEqual(['broad']);
-    expect(kinds('h3')).toEqual(['never-matching', 'never-matching', 'never-matching']);
-    expect(kinds('h4')).toEqual(['duplicate']);
-    expect(kinds('h5')).toEqual(['never-matching', 'never-matching']);
-  });
-
+describe('allowlist put-item printing (pure)', () => {
   it('prints a put-item command with DynamoDB JSON, quoting safe for a POSIX shell', () => {
     const command = putItemCommand('tbl', { host: 'h', entryId: 'e', reason: "it's fine", expiresAt: 5 });
     expect(command).toContain(`--table-name 'tbl'`);
@@ -264,8 +188,41 @@ describe('vmsentry allowlist against DynamoDB (dynalite)', () => {
     expect(copied.map(key).sort()).toEqual(original.map(key).sort());
   });
 
+  it('add pins an instance-id host to its log stream by default; --no-pin and explicit pins are honoured', async () => {
+    const io = memoryIo();
+    expect(await runAdd(add({ host: 'i-0123456789abcdef0' }), io, deps())).toBe(0);
+    expect(io.err()).toContain('pinned to log stream i-0123456789abcdef0');
+    expect(await runAdd(add({ host: 'i-0fedcba9876543210', pin: false }), memoryIo(), deps())).toBe(0);
+    expect(await runAdd(add({ host: 'edr-host', pinAgentId: 'a1b2c3' }), memoryIo(), deps())).toBe(0);
+    const unpinned = memoryIo();
+    expect(await runAdd(add({ host: 'web-01' }), unpinned, deps())).toBe(0);
+    expect(unpinned.err()).toContain('unpinned');
+    const byHost = Object.fromEntries((await items()).map((item) => [item['host'], item['pin']]));
+    expect(byHost).toEqual({
+      'i-0123456789abcdef0': { source: 'logStream', value: 'i-0123456789abcdef0' },
+      'i-0fedcba9876543210': undefined,
+      'edr-host': { source: 'agentId', value: 'a1b2c3' },
+      'web-01': undefined,
+    });
+    await expect(runAdd(add({ pinAgentId: 'a', pinLogStream: 'b' }), memoryIo(), deps())).rejects.toThrow('one pin');
+  });
+
+  it('add --match-any names a list field whose values need not all match, and broad entries carry the flag', async () => {
+    expect(
+      await runAdd(
+        add({ host: 'node-1', match: ['HostPathMounts=/var/log'], matchAny: ['HostPathMounts'] }),
+        memoryIo(),
+        deps(),
+      ),
+    ).toBe(0);
+    expect(await runAdd(add({ host: '*', expires: '3d', allowBroad: true }), memoryIo(), deps())).toBe(0);
+    const byHost = Object.fromEntries((await items()).map((item) => [item['host'], item]));
+    expect(byHost['node-1']?.['matchAny']).toEqual(['HostPathMounts']);
+    expect(byHost['*']?.['broad']).toBe(true);
+  });
+
   it('lint exits 1 on findings in the table (including malformed items) and 0 on a clean one', async () => {
-    await runAdd(add({}), memoryIo(), deps());
+    await runAdd(add({ pinLogStream: 'i-0123456789abcdef0' }), memoryIo(), deps());
     const clean = memoryIo();
     expect(await runLint({ table, maxDays: 90 }, clean, deps())).toBe(0);
     await db.doc.send(new PutCommand({ TableName: table, Item: { host: 'bad', entryId: 'x', rule: 'r' } }));

@@ -1,13 +1,22 @@
 /**
  * Host identity is attacker-controlled: auditd `node=`, the XML `<Computer>`, an EDR `ComputerName` are written on
  * the monitored host (or by whoever can write to the log source). These cases pin down what the parsers and the
- * allowlist do with hostile names today, so SECURITY.md can state it; test/security/findings/ holds the open issue
- * (a forged name borrows another host's allowlist entries).
+ * allowlist do with hostile names, so SECURITY.md can state it. F1 (a forged name borrows another host's allowlist
+ * entries) is closed for pinned entries: an entry pinned to what the envelope proves (the CloudWatch log stream, the
+ * EDR feed's agent id) suppresses only events that carry that proof.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostScopeCovers } from '../../lib/allowlist';
-import { type HostIdentity, hostKeys, type NormalizedEvent, primaryHostName } from '../../lib/model';
+import { compileEntry, entrySuppresses, hostScopeCovers, lintEntries } from '../../lib/allowlist';
+import {
+  type AllowlistEntry,
+  type Detection,
+  type HostIdentity,
+  hostKeys,
+  type NormalizedEvent,
+  primaryHostName,
+  provenIdentity,
+} from '../../lib/model';
 import { auditdParser } from '../../lib/sources/linux/auditd';
 import type { RecordInput } from '../../lib/sources/parser';
 
@@ -95,5 +104,108 @@ describe('host identity taken from hostile records', () => {
       expect(hostKeys({ hostname: 'web-1', logStream: 'ci-runner-01' })).toEqual(['web-1']);
       expect(hostKeys({ logStream: 'ci-runner-01' })).toEqual(['ci-runner-01']);
     });
+  });
+});
+
+describe('IPv4 host names', () => {
+  it('have no short name: 10.1.2.3 is not the host "10"', () => {
+    expect(hostKeys({ hostname: '10.1.2.3' })).toEqual(['10.1.2.3']);
+    expect(hostScopeCovers('10', hostKeys({ hostname: '10.1.2.3' }))).toBe(false);
+    expect(hostKeys({ hostname: 'web-1.corp.example' })).toEqual(['web-1.corp.example', 'web-1']);
+  });
+});
+
+describe('F1: a record that claims another host name, against pinned entries', () => {
+  const RULE = {
+    id: 'b00bdefb-960f-4e30-8c9a-2f483722a761',
+    title: 'VirtualBox VM Started from the Command Line',
+    description: '',
+    severity: 'high',
+    techniques: ['T1564.006'],
+    tags: ['attack.t1564.006'],
+    references: [],
+    falsepositives: [],
+    dedupFields: [],
+  } as const;
+  const NOW_MS = Date.parse('2026-11-27T12:00:00.000Z');
+  const CI_STREAM = 'i-0bbbbbbbbbbbbbbbb';
+  const ATTACKER_STREAM = 'i-0aaaaaaaaaaaaaaaa';
+  const PINNED: AllowlistEntry = {
+    host: 'ci-runner-01',
+    rule: RULE.id,
+    reason: 'CI starts test VMs',
+    owner: 'ci-team',
+    expiresAt: NOW_MS / 1000 + 86_400,
+    pin: { source: 'logStream', value: CI_STREAM },
+  };
+
+  function vmLaunch(host: HostIdentity, provenance: NormalizedEvent['provenance']): Detection {
+    return {
+      rule: RULE,
+      severity: 'high',
+      event: {
+        category: 'process_creation',
+        platform: 'linux',
+        time: new Date(NOW_MS).toISOString(),
+        timeMs: NOW_MS,
+        host,
+        provenance,
+        fields: { Image: '/usr/bin/VBoxManage', CommandLine: 'VBoxManage startvm implant --type headless' },
+      },
+    };
+  }
+  const viaStream = (stream: string): NormalizedEvent['provenance'] => ({
+    format: 'auditd',
+    envelope: 'cloudwatch',
+    index: 0,
+    logGroup: '/vmsentry/auditd',
+    logStream: stream,
+  });
+
+  it("is not suppressed by that host's pinned entry when its log stream names a different instance", () => {
+    // The attacker names ci-runner-01 and even claims its instance id in the record body: only the envelope counts.
+    const forged = vmLaunch(
+      { hostname: 'ci-runner-01', instanceId: CI_STREAM, logStream: ATTACKER_STREAM },
+      viaStream(ATTACKER_STREAM),
+    );
+    expect(entrySuppresses(compileEntry(PINNED), forged, NOW_MS)).toBe(false);
+  });
+
+  it('is suppressed when the envelope proves the pinned stream', () => {
+    const genuine = vmLaunch({ hostname: 'ci-runner-01', logStream: CI_STREAM }, viaStream(CI_STREAM));
+    expect(entrySuppresses(compileEntry(PINNED), genuine, NOW_MS)).toBe(true);
+  });
+
+  it('never counts a log stream or agent id the envelope did not deliver (local files, inline records)', () => {
+    const local = vmLaunch(
+      { hostname: 'ci-runner-01', logStream: CI_STREAM },
+      { format: 'auditd', envelope: 'file', index: 0, file: 'x.log', logStream: CI_STREAM },
+    );
+    expect(provenIdentity(local.event)).toBeUndefined();
+    expect(entrySuppresses(compileEntry(PINNED), local, NOW_MS)).toBe(false);
+  });
+
+  it('takes an EDR agent id as proof only from the EDR feed (S3/SQS) in an EDR format', () => {
+    const edrEntry: AllowlistEntry = { ...PINNED, pin: { source: 'agentId', value: 'AID-42' } };
+    const fromFeed = vmLaunch(
+      { hostname: 'ci-runner-01', agentId: 'aid-42' },
+      { format: 'crowdstrike-fdr', envelope: 's3', index: 0, bucket: 'fdr', key: 'data/1.gz' },
+    );
+    expect(provenIdentity(fromFeed.event)).toEqual({ source: 'agentId', value: 'aid-42' });
+    expect(entrySuppresses(compileEntry(edrEntry), fromFeed, NOW_MS)).toBe(true);
+    // The same record shape written into a CloudWatch log group proves a log stream, not an agent id.
+    const forged = vmLaunch(
+      { hostname: 'ci-runner-01', agentId: 'aid-42', logStream: ATTACKER_STREAM },
+      { ...viaStream(ATTACKER_STREAM), format: 'crowdstrike-fdr' },
+    );
+    expect(entrySuppresses(compileEntry(edrEntry), forged, NOW_MS)).toBe(false);
+  });
+
+  it('lint flags an unpinned entry, with how to pin it', () => {
+    const { pin: _pin, ...unpinned } = PINNED;
+    const findings = lintEntries([unpinned, PINNED], NOW_MS / 1000);
+    expect(findings.filter((finding) => finding.kind === 'unpinned').map((finding) => finding.id)).toHaveLength(1);
+    const byInstance = lintEntries([{ ...unpinned, host: CI_STREAM }], NOW_MS / 1000);
+    expect(byInstance).toEqual([expect.objectContaining({ kind: 'unpinned', detail: expect.stringContaining(CI_STREAM) })]);
   });
 });
