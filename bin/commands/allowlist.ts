@@ -1,34 +1,37 @@
 /**
  * `vmsentry allowlist add | list | remove | expire | import | export | lint`: manage the per-host allowlist table.
- * Every write is validated first (reason, owner, bounded expiry; broad entries need --allow-broad and a short expiry)
- * and conditional, so an entry is never silently overwritten. --print-only prints the `aws dynamodb put-item` command
- * instead, for teams that manage entries themselves.
+ * This file parses flags and prints. The policy (validateEntry, policyViolation, lintEntries) lives in lib/allowlist,
+ * and the table access in the DynamoDB adapter (lib/adapters/dynamodb-allowlist-store.ts). Every write is validated
+ * first and conditional, so an entry is never silently overwritten. --print-only prints the `aws dynamodb put-item`
+ * command instead, for teams that manage entries themselves.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Command, InvalidArgumentError } from 'commander';
-import { isConditionalCheckFailed } from '../../lib/adapters/dynamodb-errors';
-import { parseAllowlistFile } from '../../lib/allowlist/file';
-import { compileGlob } from '../../lib/allowlist/glob';
-import { partitionOf } from '../../lib/allowlist/host';
-import { entryIdFor, entryToItem, itemToEntry, toDynamoJson, validateEntry } from '../../lib/allowlist/item';
+import { DynamoDbAllowlistStore } from '../../lib/adapters/dynamodb-allowlist-store';
+import {
+  BROAD_MAX_DAYS,
+  DAY_SECONDS,
+  DEFAULT_MAX_DAYS,
+  entryIdFor,
+  entryToItem,
+  isBroad,
+  type LintFinding,
+  lintEntries,
+  parseAllowlistFile,
+  partitionOf,
+  policyViolation,
+  toDynamoJson,
+  validateEntry,
+} from '../../lib/allowlist';
 import { parseTime } from '../../lib/hunt/time';
-import { ALL_RULES, type AllowlistEntry, type FieldName, GLOBAL_HOST } from '../../lib/model';
+import { type AllowlistEntry, type AllowlistPin, isInstanceId } from '../../lib/model';
 import { formatTable } from '../../lib/scan/table';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
 import { collect } from '../rule-sources';
 
-export const DEFAULT_MAX_DAYS = 90;
-export const BROAD_MAX_DAYS = 7;
-const DAY = 86_400;
+export { BROAD_MAX_DAYS, DEFAULT_MAX_DAYS };
 
 export interface AllowlistCommonOptions extends AwsOptions {
   readonly table?: string;
@@ -42,159 +45,6 @@ export interface AllowlistDeps {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-// ─── write policy ─────────────────────────────────────────────────────────────────────────────────────────────────
-
-export interface WritePolicy {
-  readonly maxDays: number;
-  readonly allowBroad: boolean;
-  readonly nowSeconds: number;
-}
-
-export function isBroad(entry: Pick<AllowlistEntry, 'host' | 'rule'>): boolean {
-  return entry.host === GLOBAL_HOST || entry.rule === ALL_RULES;
-}
-
-/** Why an entry may not be written, or undefined when it may. */
-export function policyViolation(entry: AllowlistEntry, policy: WritePolicy): string | undefined {
-  if (entry.expiresAt === undefined) return 'expiresAt is required (every exception must end)';
-  if (entry.expiresAt <= policy.nowSeconds) return 'expiresAt is in the past';
-  const days = (entry.expiresAt - policy.nowSeconds) / DAY;
-  if (days > policy.maxDays) return `expiresAt is ${Math.ceil(days)} days away; at most ${policy.maxDays} (--max-days)`;
-  if (isBroad(entry)) {
-    if (!policy.allowBroad) {
-      return `host "*" or rule "*" suppresses across the fleet or every rule: pass --allow-broad to write it`;
-    }
-    if (days > BROAD_MAX_DAYS) return `a broad entry may last at most ${BROAD_MAX_DAYS} days`;
-  }
-  return undefined;
-}
-
-// ─── lint ─────────────────────────────────────────────────────────────────────────────────────────────────────────
-
-/** Every normalized field name; a Record keyed by FieldName makes the compiler keep this list complete. */
-const MODEL_FIELDS: Record<FieldName, true> = {
-  Image: true,
-  OriginalFileName: true,
-  CommandLine: true,
-  CurrentDirectory: true,
-  ProcessId: true,
-  ProcessGuid: true,
-  ParentImage: true,
-  ParentCommandLine: true,
-  ParentProcessId: true,
-  ParentProcessGuid: true,
-  User: true,
-  UserId: true,
-  LoginUser: true,
-  LogonId: true,
-  IntegrityLevel: true,
-  Hashes: true,
-  Product: true,
-  Company: true,
-  Description: true,
-  FileVersion: true,
-  Signer: true,
-  Args: true,
-  ScriptBlockText: true,
-  ScriptBlockId: true,
-  Path: true,
-  MessageNumber: true,
-  MessageTotal: true,
-  Partial: true,
-  ServiceName: true,
-  ImagePath: true,
-  ServiceType: true,
-  StartType: true,
-  AccountName: true,
-  ContainerRuntime: true,
-  ContainerImage: true,
-  ContainerName: true,
-  ContainerId: true,
-  PodName: true,
-  Namespace: true,
-  Privileged: true,
-  HostPID: true,
-  HostNetwork: true,
-  HostIPC: true,
-  HostPathMounts: true,
-  CapabilitiesAdded: true,
-  AllowPrivilegeEscalation: true,
-  RunAsUser: true,
-  Actor: true,
-  Ephemeral: true,
-  ApiService: true,
-  ApiOperation: true,
-  ApiResource: true,
-  ApiSubresource: true,
-  SourceIp: true,
-  UserAgent: true,
-  ApiResult: true,
-  EventID: true,
-  Channel: true,
-  Provider: true,
-  FalcoRule: true,
-  FalcoPriority: true,
-  Message: true,
-};
-
-export type LintKind = 'expired' | 'broad' | 'never-matching' | 'duplicate' | 'unbounded' | 'malformed';
-
-export interface LintFinding {
-  readonly kind: LintKind;
-  readonly host: string;
-  readonly id: string;
-  readonly detail: string;
-}
-
-/** Findings for a set of entries: what an auditor should look at. Pure. */
-export function lintEntries(
-  entries: readonly AllowlistEntry[],
-  nowSeconds: number,
-  maxDays = DEFAULT_MAX_DAYS,
-): LintFinding[] {
-  const findings: LintFinding[] = [];
-  const seen = new Map<string, string>();
-  for (const entry of entries) {
-    const id = entry.id ?? entryIdFor(entry);
-    const at = (kind: LintKind, detail: string) => findings.push({ kind, host: entry.host, id, detail });
-    if (entry.expiresAt === undefined) at('unbounded', 'no expiresAt: the entry never ends');
-    else if (entry.expiresAt <= nowSeconds)
-      at('expired', `expired ${new Date(entry.expiresAt * 1000).toISOString()} (kept for audit; remove when done)`);
-    else if (entry.expiresAt - nowSeconds > maxDays * DAY)
-      at('unbounded', `expires more than ${maxDays} days from now`);
-    if (isBroad(entry))
-      at(
-        'broad',
-        `host "${entry.host}" rule "${entry.rule}" applies ${entry.host === GLOBAL_HOST ? 'to every host' : 'to every rule'}`,
-      );
-    for (const [field, pattern] of Object.entries(entry.match ?? {})) {
-      const problem = neverMatching(field, pattern);
-      if (problem) at('never-matching', problem);
-    }
-    const content = JSON.stringify([partitionOf(entry.host), entry.host, entryIdFor(entry)]);
-    const first = seen.get(content);
-    if (first !== undefined) at('duplicate', `same host, rule and match as entry ${first}`);
-    else seen.set(content, id);
-  }
-  return findings;
-}
-
-function neverMatching(field: string, pattern: string): string | undefined {
-  if (!field.includes('.') && !(field in MODEL_FIELDS)) {
-    return `match field "${field}" is not a normalized field: it matches only raw records that happen to carry it`;
-  }
-  if (pattern === '') return `match.${field} is empty: it matches only an empty value`;
-  const glob = compileGlob(pattern);
-  if (glob.hasStar && glob.segments.every((segment) => segment.length === 0)) {
-    return `match.${field} is "${pattern}": it matches any value, so the condition filters nothing`;
-  }
-  if (pattern !== pattern.trim()) return `match.${field} has leading or trailing spaces: values rarely do`;
-  if (/Image|Path|CommandLine|Directory/.test(field) && /^[A-Za-z]:\//.test(pattern)) {
-    return `match.${field} uses "/" in a Windows path: Windows paths use "\\"`;
-  }
-  return undefined;
-}
-
 // ─── helpers ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 function tableOf(options: AllowlistCommonOptions, env: Readonly<Record<string, string | undefined>>): string {
@@ -203,15 +53,19 @@ function tableOf(options: AllowlistCommonOptions, env: Readonly<Record<string, s
   return table;
 }
 
-function docOf(options: AwsOptions, deps: AllowlistDeps): DynamoDBDocumentClient {
-  return deps.doc ?? createAwsClients(options, deps.env ?? process.env).doc;
+/** The table, through the DynamoDB adapter: the CLI's only path to it. */
+function storeOf(options: AllowlistCommonOptions, deps: AllowlistDeps): DynamoDbAllowlistStore {
+  const table = tableOf(options, deps.env ?? process.env);
+  return new DynamoDbAllowlistStore(deps.doc ?? createAwsClients(options, deps.env ?? process.env).doc, table);
 }
 
 /** --expires: ISO 8601 or a duration from now ("30d", "12h"). */
 export function expiryOf(value: string, nowMs: number): number {
   const relative = /^\s*(\d{1,4})\s*([hdw])\s*$/i.exec(value);
   if (relative) {
-    const unit = { h: 3600, d: DAY, w: 7 * DAY }[(relative[2] as string).toLowerCase() as 'h' | 'd' | 'w'];
+    const unit = { h: 3600, d: DAY_SECONDS, w: 7 * DAY_SECONDS }[
+      (relative[2] as string).toLowerCase() as 'h' | 'd' | 'w'
+    ];
     return Math.floor(nowMs / 1000) + Number(relative[1]) * unit;
   }
   const parsed = parseTime(value, nowMs);
@@ -248,68 +102,15 @@ function entryJson(entry: AllowlistEntry): Record<string, unknown> {
     host: entry.host,
     rule: entry.rule,
     ...(entry.match ? { match: entry.match } : {}),
+    ...(entry.matchAny ? { matchAny: entry.matchAny } : {}),
+    ...(entry.broad !== undefined ? { broad: entry.broad } : {}),
+    ...(entry.pin ? { pin: entry.pin } : {}),
     reason: entry.reason,
     owner: entry.owner,
     ...(entry.createdAt !== undefined ? { createdAt: new Date(entry.createdAt * 1000).toISOString() } : {}),
     ...(entry.expiresAt !== undefined ? { expiresAt: new Date(entry.expiresAt * 1000).toISOString() } : {}),
     id: entry.id ?? entryIdFor(entry),
   };
-}
-
-async function putConditional(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  entry: AllowlistEntry,
-): Promise<'written' | 'exists'> {
-  try {
-    await doc.send(
-      new PutCommand({
-        TableName: table,
-        Item: entryToItem(entry),
-        ConditionExpression: 'attribute_not_exists(entryId)',
-      }),
-    );
-    return 'written';
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return 'exists';
-    throw error;
-  }
-}
-
-interface ReadResult {
-  readonly entries: AllowlistEntry[];
-  readonly malformed: { host: string; entryId: string; reason: string }[];
-}
-
-async function readEntries(doc: DynamoDBDocumentClient, table: string, host?: string): Promise<ReadResult> {
-  const entries: AllowlistEntry[] = [];
-  const malformed: ReadResult['malformed'] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = host
-      ? await doc.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: '#host = :host',
-            ExpressionAttributeNames: { '#host': 'host' },
-            ExpressionAttributeValues: { ':host': partitionOf(host) },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        )
-      : await doc.send(new ScanCommand({ TableName: table, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
-    for (const item of page.Items ?? []) {
-      const result = itemToEntry(item);
-      if (result.ok) entries.push(result.entry);
-      else
-        malformed.push({
-          host: String(item['host'] ?? '?'),
-          entryId: String(item['entryId'] ?? '?'),
-          reason: result.reason,
-        });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return { entries, malformed };
 }
 
 // ─── commands ─────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -324,6 +125,27 @@ export interface AddOptions extends AllowlistCommonOptions {
   readonly maxDays: number;
   readonly allowBroad?: boolean;
   readonly printOnly?: boolean;
+  /** Fields of --match whose list values need not all match (--match-any). */
+  readonly matchAny?: string[];
+  readonly pinLogStream?: string;
+  readonly pinAgentId?: string;
+  /** false with --no-pin: write an instance-id entry unpinned. */
+  readonly pin?: boolean;
+}
+
+/**
+ * The pin the flags ask for. An instance-id host is pinned to the log stream the CloudWatch agent names after it
+ * unless --no-pin says otherwise: that is the identity its source proves.
+ */
+function pinOf(options: AddOptions): AllowlistPin | undefined {
+  if (options.pinLogStream !== undefined && options.pinAgentId !== undefined) {
+    throw new UsageError('one pin per entry: --pin-log-stream or --pin-agent-id');
+  }
+  if (options.pinLogStream !== undefined) return { source: 'logStream', value: options.pinLogStream };
+  if (options.pinAgentId !== undefined) return { source: 'agentId', value: options.pinAgentId };
+  const host = options.host.trim().toLowerCase();
+  if (options.pin !== false && isInstanceId(host)) return { source: 'logStream', value: host };
+  return undefined;
 }
 
 export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
@@ -335,10 +157,15 @@ export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps
   if (!options.expires) throw new UsageError('--expires is required (ISO date or a duration such as 30d)');
   const nowSeconds = Math.floor(nowMs / 1000);
   const match = parseMatch(options.match);
+  const pin = pinOf(options);
   const validated = validateEntry({
     host: options.host,
     rule: options.rule,
     ...(match ? { match } : {}),
+    ...(options.matchAny && options.matchAny.length > 0 ? { matchAny: options.matchAny } : {}),
+    // The item says broad so the pipeline accepts it; policyViolation below still demands --allow-broad for it.
+    ...(isBroad({ host: options.host.trim(), rule: options.rule.trim() }) ? { broad: true } : {}),
+    ...(pin ? { pin } : {}),
     reason: options.reason,
     owner: options.owner,
     createdAt: nowSeconds,
@@ -358,14 +185,20 @@ export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps
     await writeLine(io.stdout, JSON.stringify(item));
     return EXIT.ok;
   }
-  const doc = docOf(options, deps);
-  const outcome = await withAwsErrors(options, () => putConditional(doc, table, entry));
+  const store = storeOf(options, deps);
+  const outcome = await withAwsErrors(options, () => store.put(entry));
   if (outcome === 'exists') {
     errorLine(io, `an entry with this host, rule and match already exists (id ${entry.id}): expire or remove it first`);
     return 1;
   }
+  errorLine(io, pinNote(entry));
   await writeLine(io.stdout, options.json ? JSON.stringify(entryJson(entry)) : `added ${entry.host} ${entry.id}`);
   return EXIT.ok;
+}
+
+function pinNote(entry: AllowlistEntry): string {
+  if (entry.pin) return `pinned to ${entry.pin.source === 'logStream' ? 'log stream' : 'agent id'} ${entry.pin.value}`;
+  return `unpinned: any record that claims host ${entry.host} is covered (--pin-log-stream or --pin-agent-id pins it)`;
 }
 
 export interface ListOptions extends AllowlistCommonOptions {
@@ -373,12 +206,11 @@ export interface ListOptions extends AllowlistCommonOptions {
 }
 
 export async function runList(options: ListOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
-  const table = tableOf(options, deps.env ?? process.env);
   const nowSeconds = Math.floor((deps.nowMs ?? Date.now()) / 1000);
-  const doc = docOf(options, deps);
-  const read = await withAwsErrors(options, () => readEntries(doc, table, options.host));
+  const store = storeOf(options, deps);
+  const read = await withAwsErrors(options, () => store.list(options.host));
   for (const bad of read.malformed)
-    errorLine(io, `malformed item ${bad.host}/${bad.entryId}: ${bad.reason} (ignored by the pipeline)`);
+    errorLine(io, `malformed item ${bad.host}/${bad.entryId ?? '?'}: ${bad.reason} (ignored by the pipeline)`);
   const expired = (entry: AllowlistEntry) => entry.expiresAt !== undefined && entry.expiresAt <= nowSeconds;
   if (options.json) {
     for (const entry of read.entries)
@@ -393,8 +225,9 @@ export async function runList(options: ListOptions, io: CliIo, deps: AllowlistDe
     entry.host,
     entry.rule,
     Object.entries(entry.match ?? {})
-      .map(([field, glob]) => `${field}=${glob}`)
+      .map(([field, glob]) => `${entry.matchAny?.includes(field) ? 'any:' : ''}${field}=${glob}`)
       .join(' '),
+    entry.pin ? `${entry.pin.source}=${entry.pin.value}` : '',
     entry.owner,
     entry.expiresAt === undefined
       ? 'never'
@@ -404,7 +237,7 @@ export async function runList(options: ListOptions, io: CliIo, deps: AllowlistDe
   ]);
   await writeLine(
     io.stdout,
-    formatTable(['host', 'rule', 'match', 'owner', 'expires', 'id', 'reason'], rows, { maxCellWidth: 48 }),
+    formatTable(['host', 'rule', 'match', 'pin', 'owner', 'expires', 'id', 'reason'], rows, { maxCellWidth: 48 }),
   );
   return EXIT.ok;
 }
@@ -415,45 +248,25 @@ export interface EntryRefOptions extends AllowlistCommonOptions {
 }
 
 export async function runRemove(options: EntryRefOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
-  const table = tableOf(options, deps.env ?? process.env);
-  const doc = docOf(options, deps);
-  const key = { host: partitionOf(options.host), entryId: options.id };
-  try {
-    await withAwsErrors(options, () =>
-      doc.send(new DeleteCommand({ TableName: table, Key: key, ConditionExpression: 'attribute_exists(entryId)' })),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-    errorLine(io, `no entry ${options.id} under host ${key.host}`);
+  const store = storeOf(options, deps);
+  const host = partitionOf(options.host);
+  if (!(await withAwsErrors(options, () => store.remove(options.host, options.id)))) {
+    errorLine(io, `no entry ${options.id} under host ${host}`);
     return 1;
   }
-  await writeLine(io.stdout, `removed ${key.host} ${options.id}`);
+  await writeLine(io.stdout, `removed ${host} ${options.id}`);
   return EXIT.ok;
 }
 
 export async function runExpire(options: EntryRefOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
-  const table = tableOf(options, deps.env ?? process.env);
-  const doc = docOf(options, deps);
+  const store = storeOf(options, deps);
   const nowSeconds = Math.floor((deps.nowMs ?? Date.now()) / 1000);
-  const key = { host: partitionOf(options.host), entryId: options.id };
-  try {
-    await withAwsErrors(options, () =>
-      doc.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: key,
-          UpdateExpression: 'SET expiresAt = :now',
-          ConditionExpression: 'attribute_exists(entryId)',
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      ),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-    errorLine(io, `no entry ${options.id} under host ${key.host}`);
+  const host = partitionOf(options.host);
+  if (!(await withAwsErrors(options, () => store.expire(options.host, options.id, nowSeconds)))) {
+    errorLine(io, `no entry ${options.id} under host ${host}`);
     return 1;
   }
-  await writeLine(io.stdout, `expired ${key.host} ${options.id} (kept for audit; DynamoDB TTL deletes it later)`);
+  await writeLine(io.stdout, `expired ${host} ${options.id} (kept for audit; DynamoDB TTL deletes it later)`);
   return EXIT.ok;
 }
 
@@ -509,11 +322,11 @@ export async function runImport(
     }
     return EXIT.ok;
   }
-  const doc = docOf(options, deps);
+  const store = storeOf(options, deps);
   let written = 0;
   let existing = 0;
   for (const entry of accepted) {
-    const outcome = await withAwsErrors(options, () => putConditional(doc, table, entry));
+    const outcome = await withAwsErrors(options, () => store.put(entry));
     if (outcome === 'written') written++;
     else {
       existing++;
@@ -530,11 +343,10 @@ export interface ExportOptions extends AllowlistCommonOptions {
 }
 
 export async function runExport(options: ExportOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
-  const table = tableOf(options, deps.env ?? process.env);
-  const doc = docOf(options, deps);
-  const read = await withAwsErrors(options, () => readEntries(doc, table, options.host));
+  const store = storeOf(options, deps);
+  const read = await withAwsErrors(options, () => store.list(options.host));
   for (const bad of read.malformed)
-    errorLine(io, `malformed item ${bad.host}/${bad.entryId}: ${bad.reason} (not exported)`);
+    errorLine(io, `malformed item ${bad.host}/${bad.entryId ?? '?'}: ${bad.reason} (not exported)`);
   const lines = read.entries.map((entry) => JSON.stringify(entryJson(entry)));
   if (options.output) {
     try {
@@ -567,12 +379,11 @@ export async function runLint(options: LintOptions, io: CliIo, deps: AllowlistDe
     for (const error of parsed.errors)
       extra.push({ kind: 'malformed', host: '?', id: `line ${error.line}`, detail: error.reason });
   } else {
-    const table = tableOf(options, deps.env ?? process.env);
-    const doc = docOf(options, deps);
-    const read = await withAwsErrors(options, () => readEntries(doc, table));
+    const store = storeOf(options, deps);
+    const read = await withAwsErrors(options, () => store.list());
     entries = read.entries;
     for (const bad of read.malformed)
-      extra.push({ kind: 'malformed', host: bad.host, id: bad.entryId, detail: bad.reason });
+      extra.push({ kind: 'malformed', host: bad.host, id: bad.entryId ?? '?', detail: bad.reason });
   }
   const findings = [...extra, ...lintEntries(entries, nowSeconds, options.maxDays)];
   if (options.json) {
@@ -618,6 +429,10 @@ export function register(program: Command): void {
     .option('--owner <who>', 'who answers for it (required)')
     .option('--expires <when>', 'ISO date or duration such as 30d (required)')
     .option('--max-days <n>', 'longest expiry allowed', positiveDays, DEFAULT_MAX_DAYS)
+    .option('--match-any <field>', 'a --match list field where one matching value is enough (repeatable)', collect, [])
+    .option('--pin-log-stream <name>', 'suppress only events delivered through this CloudWatch log stream')
+    .option('--pin-agent-id <id>', 'suppress only EDR-feed events of this sensor (agent id)')
+    .option('--no-pin', 'do not pin an instance-id host to its log stream (the default)')
     .option('--allow-broad', `allow host "*" or rule "*" (expiry at most ${BROAD_MAX_DAYS} days)`)
     .option('--print-only', 'print the aws dynamodb put-item command and the item JSON; write nothing')
     .option('--json', 'print the entry as JSON')
@@ -645,7 +460,11 @@ export function register(program: Command): void {
     .option('--output <file>', 'write to this file instead of stdout')
     .option('--host <host>', 'only this host')
     .action((options: ExportOptions) => run(() => runExport(options, processIo)));
-  common(allowlist.command('lint').description('find expired, broad, never-matching, duplicate and malformed entries'))
+  common(
+    allowlist
+      .command('lint')
+      .description('find expired, broad, any-value, unpinned, never-matching, duplicate and malformed entries'),
+  )
     .option('--file <file>', 'lint a JSON-lines file instead of the table')
     .option('--max-days <n>', 'expiry beyond this is a finding', positiveDays, DEFAULT_MAX_DAYS)
     .option('--json', 'JSON lines')

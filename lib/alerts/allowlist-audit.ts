@@ -40,7 +40,6 @@ export const MAX_REASONABLE_DAYS = 90;
 
 const DAY_MS = 86_400_000;
 
-/** Why an entry suppresses more than one sanctioned thing on one host; empty for a narrow entry. */
 /** Fields whose content the actor writes freely. */
 const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'CommandLine',
@@ -49,12 +48,18 @@ const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
   'Message',
 ]);
 
+/** Why an entry suppresses more than one sanctioned thing on one host; empty for a narrow entry. */
 export function breadthOf(entry: AllowlistEntry, nowMs: number): string[] {
   const reasons: string[] = [];
   if (entry.host === GLOBAL_HOST) reasons.push('applies to every host (global scope)');
   if (entry.rule === ALL_RULES) reasons.push('applies to every rule');
   const match = Object.entries(entry.match ?? {});
   if (match.length === 0) reasons.push('has no match condition: every event of the rule is suppressed');
+  // matchAny: one matching value suppresses an event that carries others the entry never names (a pod that mounts
+  // /var/log and also /).
+  for (const field of entry.matchAny ?? []) {
+    reasons.push(`match.${field} accepts any value of ${field} (matchAny): other values of the event go unchecked`);
+  }
   for (const [field, glob] of match) {
     const trimmed = glob.trim();
     if (/^[*?]*$/.test(trimmed)) reasons.push(`match.${field} is only wildcards ("${glob}")`);
@@ -186,10 +191,11 @@ function imageRaw(image: AuditedImage): unknown {
 
 function describeEntry(entry: AllowlistEntry): string {
   const match = Object.entries(entry.match ?? {})
-    .map(([field, glob]) => `${field}=${glob}`)
+    .map(([field, glob]) => `${entry.matchAny?.includes(field) ? 'any:' : ''}${field}=${glob}`)
     .join(', ');
   const expiry = entry.expiresAt === undefined ? 'never' : isoTime(entry.expiresAt * 1000);
-  return `host=${entry.host} rule=${entry.rule} match={${match || 'any'}} owner=${entry.owner} expires=${expiry} reason=${entry.reason}`;
+  const pin = entry.pin ? ` pin=${entry.pin.source}:${entry.pin.value}` : '';
+  return `host=${entry.host} rule=${entry.rule} match={${match || 'any'}}${pin} owner=${entry.owner} expires=${expiry} reason=${entry.reason}`;
 }
 
 function summaryOf(change: AllowlistChange, severity: Severity): string {
@@ -202,7 +208,17 @@ function summaryOf(change: AllowlistChange, severity: Severity): string {
   return oneLine(truncate(`Allowlist entry ${verb}${how} [${severity}]: ${what}`, 2000));
 }
 
-const COMPARED: readonly (keyof AllowlistEntry)[] = ['host', 'rule', 'match', 'reason', 'owner', 'expiresAt'];
+const COMPARED: readonly (keyof AllowlistEntry)[] = [
+  'host',
+  'rule',
+  'match',
+  'matchAny',
+  'broad',
+  'pin',
+  'reason',
+  'owner',
+  'expiresAt',
+];
 
 /** "rule: a -> b" for every logical field a MODIFY changed. */
 function differences(change: AllowlistChange): string[] {

@@ -1,5 +1,5 @@
 import { entryToItem, LIMITS, toDynamoJson, validateEntry } from '../allowlist';
-import type { Alert, AllowlistEntry } from '../model';
+import { type Alert, type AllowlistEntry, provenIdentity } from '../model';
 import { inertJson, oneLine, shellQuote } from './text';
 
 /** How long a suggested exception lives: long enough for a sanctioned project, short enough to be re-reviewed. */
@@ -32,18 +32,23 @@ export interface SuppressionOptions {
 const TABLE_PLACEHOLDER = 'ALLOWLIST_TABLE_NAME';
 
 /**
- * Host-and-rule scoped exception matching what ran (Image, else ContainerImage, ...), expiring in 30 days.
- * Undefined when no host key of the alert is a valid allowlist host (the entry could not be written).
+ * Host-and-rule scoped exception matching what ran (Image, else ContainerImage, ...), expiring in 30 days, pinned to
+ * the identity the alert's envelope proves (its CloudWatch log stream or EDR agent id) so a record that only claims
+ * this host is not covered. Only single-valued fields are used and matchAny is never set: every value must match.
+ * The entry passes validateEntry (the pipeline's own check). Undefined when no host key of the alert is a valid
+ * allowlist host (the entry could not be written).
  */
 export function suggestSuppression(alert: Alert, options: SuppressionOptions): Suppression | undefined {
   const host = [alert.host, ...alert.hostKeys].find((key) => validateEntry({ ...placeholder(), host: key }).ok);
   if (host === undefined) return undefined;
   const distinctive = distinctiveMatch(alert);
   const createdAt = Math.floor(options.nowMs / 1000);
+  const pin = provenIdentity(alert.event);
   const candidate: AllowlistEntry = {
     host,
     rule: alert.ruleId,
     ...(distinctive ? { match: { [distinctive.field]: distinctive.glob } } : {}),
+    ...(pin ? { pin } : {}),
     reason: `Expected activity: replace with why (alert ${alert.id})`,
     owner: 'REPLACE_WITH_YOUR_NAME',
     createdAt,
@@ -77,6 +82,11 @@ function cliAdd(entry: AllowlistEntry, table: string | undefined): string {
     ...Object.entries(entry.match ?? {}).map(
       ([field, glob]) => `--match ${shellQuote(visibleArgument(`${field}=${glob}`))}`,
     ),
+    ...(entry.pin
+      ? [
+          `${entry.pin.source === 'logStream' ? '--pin-log-stream' : '--pin-agent-id'} ${shellQuote(visibleArgument(entry.pin.value))}`,
+        ]
+      : []),
     `--reason ${shellQuote(entry.reason)}`,
     `--owner ${shellQuote(entry.owner)}`,
     `--expires ${SUGGESTED_EXPIRY_DAYS}d`,
@@ -93,7 +103,7 @@ function visibleArgument(text: string): string {
 }
 
 function placeholder(): Record<string, unknown> {
-  return { rule: '*', reason: 'x', owner: 'x' };
+  return { rule: 'placeholder', reason: 'x', owner: 'x' };
 }
 
 function distinctiveMatch(alert: Alert): { field: string; glob: string; prefix: boolean } | undefined {
