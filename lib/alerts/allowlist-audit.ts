@@ -79,7 +79,9 @@ export function breadthOf(entry: AllowlistEntry, nowMs: number): string[] {
 /** Severity of a change: TTL expiry is informational; broad entries high (global + all rules critical). */
 export function auditSeverity(change: AllowlistChange): Severity {
   if (change.operation === 'REMOVE' && change.expiredByTtl) return 'informational';
-  if (!imagesParse(change)) return 'high';
+  // An item the pipeline refuses still says what its writer wanted: every host and every rule stays critical.
+  if (!imagesParse(change))
+    return hostOfItem(change) === GLOBAL_HOST && ruleOfItem(change) === ALL_RULES ? 'critical' : 'high';
   const current = change.newImage?.ok ? change.newImage.entry : undefined;
   if (change.operation === 'REMOVE' || current === undefined) return 'medium';
   if (current.host === GLOBAL_HOST && current.rule === ALL_RULES) return 'critical';
@@ -183,6 +185,10 @@ function ownerOfItem(change: AllowlistChange): string | undefined {
 
 function hostOfItem(change: AllowlistChange): string | undefined {
   return itemString(change.newImage, 'host') ?? itemString(change.oldImage, 'host');
+}
+
+function ruleOfItem(change: AllowlistChange): string | undefined {
+  return itemString(change.newImage, 'rule') ?? itemString(change.oldImage, 'rule');
 }
 
 function imageRaw(image: AuditedImage): unknown {

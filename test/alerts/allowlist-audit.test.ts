@@ -50,6 +50,13 @@ describe('auditSeverity and auditAlert', () => {
     expect(auditSeverity(change({ newImage: { ok: true, entry } }))).toBe('critical');
   });
 
+  it('rates a refused console item for every host and every rule critical, not just unparseable', () => {
+    const item = { host: '*', entryId: 'x', rule: '*', reason: 'quiet', owner: 'someone' };
+    const refused = change({ newImage: { ok: false, reason: 'host "*" or rule "*" is broad', item } });
+    expect(auditSeverity(refused)).toBe('critical');
+    expect(auditSeverity(change({ newImage: { ok: false, reason: 'x', item: { ...item, rule: 'r1' } } }))).toBe('high');
+  });
+
   it('rates a broad but not global-and-all-rules entry high', () => {
     expect(auditSeverity(change({ newImage: { ok: true, entry: { ...narrow, rule: '*' } } }))).toBe('high');
     const { expiresAt: _e, ...forever } = narrow;

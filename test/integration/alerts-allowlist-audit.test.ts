@@ -29,8 +29,10 @@ const broadGlobal: AllowlistEntry = {
   host: '*',
   rule: '*',
   match: { Image: '*' },
+  broad: true,
   reason: 'too noisy',
   owner: 'mallory',
+  expiresAt: NOW_S + 200 * 86_400,
 };
 
 /** The item exactly as DynamoDB stores it (the stream carries this AttributeValue shape). */
@@ -101,7 +103,10 @@ describe('allowlist-audit handler', () => {
     const [alert] = published();
     expect(alert).toMatchObject({ severity: 'critical', title: 'Allowlist entry created/changed/deleted', host: '*' });
     expect(alert?.['context'] ?? []).toEqual(
-      expect.arrayContaining(['broad: applies to every host (global scope)', 'broad: never expires']),
+      expect.arrayContaining([
+        'broad: applies to every host (global scope)',
+        'broad: expires in 200 days (more than 90)',
+      ]),
     );
     const attributes = sns.commandCalls(PublishCommand)[0]!.args[0].input.MessageAttributes;
     expect(attributes?.['kind']?.StringValue).toBe('allowlist-audit');

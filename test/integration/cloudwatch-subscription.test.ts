@@ -90,7 +90,7 @@ describe('CloudWatch subscription handler (dynalite + mocked SNS)', () => {
   it('ignores an expired entry', async () => {
     const { handler, tables } = await setup();
     await putEntries(db, tables.allowlist, [
-      { host: 'fin-ws042', rule: '*', reason: 'old project', owner: 'secops', expiresAt: Math.floor(T0 / 1000) },
+      { host: 'fin-ws042', rule: VM_START_RULE, reason: 'old project', owner: 'secops', expiresAt: Math.floor(T0 / 1000) },
     ]);
     await handler(event([sysmonProcessXml()]));
     expect(publishedAlerts(sns)).toHaveLength(1);
@@ -118,7 +118,7 @@ describe('CloudWatch subscription handler (dynalite + mocked SNS)', () => {
     ],
   ])('matches %s', async (_name, entryHost, computer, logStream) => {
     const { handler, tables } = await setup();
-    await putEntries(db, tables.allowlist, [{ host: entryHost, rule: '*', reason: 'lab', owner: 'secops' }]);
+    await putEntries(db, tables.allowlist, [{ host: entryHost, rule: VM_START_RULE, reason: 'lab', owner: 'secops' }]);
     await handler(event([sysmonProcessXml({ computer })], { logStream }));
     expect(publishedAlerts(sns)).toEqual([]);
   });
@@ -126,7 +126,7 @@ describe('CloudWatch subscription handler (dynalite + mocked SNS)', () => {
   it('does not match an entry for another FQDN with the same short name', async () => {
     const { handler, tables } = await setup();
     await putEntries(db, tables.allowlist, [
-      { host: 'fin-ws042.lab.example.net', rule: '*', reason: 'lab', owner: 'x' },
+      { host: 'fin-ws042.lab.example.net', rule: VM_START_RULE, reason: 'lab', owner: 'x' },
     ]);
     await handler(event([sysmonProcessXml({ computer: 'FIN-WS042.corp.example.com' })]));
     expect(publishedAlerts(sns)).toHaveLength(1);

@@ -78,7 +78,7 @@ describe('Scanner', () => {
       ruleSet: RuleSet.from([headless]),
       minSeverity: 'low',
       nowMs: NOW,
-      allowlist: [entry({ host: 'ws-01', rule: '*', expiresAt: NOW / 1000 - 60 })],
+      allowlist: [entry({ host: 'ws-01', rule: '*', broad: true, expiresAt: NOW / 1000 - 60 })],
     });
     expect(await scanner.scan(batchOf([processEvent(START)]))).toHaveLength(1);
     expect(scanner.summary()).toMatchObject({ suppressed: 0, expiredEntries: 1 });
@@ -89,7 +89,7 @@ describe('Scanner', () => {
       ruleSet: RuleSet.from([headless]),
       minSeverity: 'low',
       nowMs: NOW,
-      allowlist: [entry({ host: 'ws-01', rule: '*', expiresAt: NOW / 1000 + 60 })],
+      allowlist: [entry({ host: 'ws-01', rule: '*', broad: true, expiresAt: NOW / 1000 + 60 })],
     });
     expect(await scanner.scan(batchOf([processEvent(START)]))).toHaveLength(0);
   });
