@@ -117,6 +117,17 @@ describe('entryIdFor', () => {
     expect(entryIdFor({ rule: 'r1', match: { Image: 'b' } })).not.toBe(base);
     expect(entryIdFor({ rule: 'r1' })).not.toBe(base);
   });
+
+  it('differs when matchAny or the pin differs, and keeps the old id of an entry without them', () => {
+    const base = entryIdFor({ rule: 'r1', match: { Image: 'a' } });
+    expect(base).toBe(entryIdFor({ rule: 'r1', match: { Image: 'a' }, matchAny: [] }));
+    expect(entryIdFor({ rule: 'r1', match: { Image: 'a' }, matchAny: ['Image'] })).not.toBe(base);
+    const pinned = entryIdFor({ rule: 'r1', match: { Image: 'a' }, pin: { source: 'logStream', value: 'i-1' } });
+    expect(pinned).not.toBe(base);
+    expect(entryIdFor({ rule: 'r1', match: { Image: 'a' }, pin: { source: 'agentId', value: 'i-1' } })).not.toBe(
+      pinned,
+    );
+  });
 });
 
 describe('toDynamoJson', () => {

@@ -34,9 +34,7 @@ describe('allowlist write policy (pure)', () => {
     expect(policyViolation(entry({ rule: '*', broad: true }), { ...policy, allowBroad: true })).toBeUndefined();
     expect(
       policyViolation(entry({ rule: '*', broad: true, expiresAt: NOW + 8 * DAY }), { ...policy, allowBroad: true }),
-    ).toContain(
-      '7 days',
-    );
+    ).toContain('7 days');
   });
 });
 
@@ -82,7 +80,10 @@ describe('allowlist lint (pure)', () => {
   });
 
   it('flags an entry that lets any value of a list field match (matchAny)', () => {
-    const findings = lintEntries([{ ...good, match: { HostPathMounts: '/var/log' }, matchAny: ['HostPathMounts'] }], NOW);
+    const findings = lintEntries(
+      [{ ...good, match: { HostPathMounts: '/var/log' }, matchAny: ['HostPathMounts'] }],
+      NOW,
+    );
     expect(findings).toEqual([
       expect.objectContaining({ kind: 'any-value', detail: expect.stringContaining('HostPathMounts') }),
     ]);

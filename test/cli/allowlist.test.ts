@@ -14,7 +14,6 @@ import {
   runRemove,
 } from '../../bin/commands/allowlist';
 import { entryIdFor } from '../../lib/allowlist/item';
-import type { AllowlistEntry } from '../../lib/model';
 import { freshTables } from '../integration/harness';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { helpOf, jsonLines, memoryIo, runWithEnv } from '../validate/support';

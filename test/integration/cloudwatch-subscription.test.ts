@@ -90,7 +90,13 @@ describe('CloudWatch subscription handler (dynalite + mocked SNS)', () => {
   it('ignores an expired entry', async () => {
     const { handler, tables } = await setup();
     await putEntries(db, tables.allowlist, [
-      { host: 'fin-ws042', rule: VM_START_RULE, reason: 'old project', owner: 'secops', expiresAt: Math.floor(T0 / 1000) },
+      {
+        host: 'fin-ws042',
+        rule: VM_START_RULE,
+        reason: 'old project',
+        owner: 'secops',
+        expiresAt: Math.floor(T0 / 1000),
+      },
     ]);
     await handler(event([sysmonProcessXml()]));
     expect(publishedAlerts(sns)).toHaveLength(1);

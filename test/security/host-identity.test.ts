@@ -206,6 +206,8 @@ describe('F1: a record that claims another host name, against pinned entries', (
     const findings = lintEntries([unpinned, PINNED], NOW_MS / 1000);
     expect(findings.filter((finding) => finding.kind === 'unpinned').map((finding) => finding.id)).toHaveLength(1);
     const byInstance = lintEntries([{ ...unpinned, host: CI_STREAM }], NOW_MS / 1000);
-    expect(byInstance).toEqual([expect.objectContaining({ kind: 'unpinned', detail: expect.stringContaining(CI_STREAM) })]);
+    expect(byInstance).toEqual([
+      expect.objectContaining({ kind: 'unpinned', detail: expect.stringContaining(CI_STREAM) }),
+    ]);
   });
 });
