@@ -13,8 +13,9 @@ export interface AllowlistFile {
 }
 
 /**
- * Parse the JSON-lines allowlist of `vmsentry scan --allowlist FILE`: one entry per line with the same logical fields
- * as the DynamoDB item (host, rule, match, reason, owner, createdAt, expiresAt, optional id). Blank lines and lines
+ * Parse the JSON-lines allowlist of `vmsentry scan --allowlist FILE` and `vmsentry allowlist import`: one entry per
+ * line with the same logical fields as the DynamoDB item (host, rule, match, matchAny, broad, pin, reason, owner,
+ * createdAt, expiresAt, optional id), checked by the same validateEntry the pipeline uses. Blank lines and lines
  * starting with "#" are skipped. expiresAt/createdAt may also be ISO 8601 strings. A bad line is reported, never used.
  */
 export function parseAllowlistFile(text: string): AllowlistFile {

@@ -38,8 +38,17 @@ export function compileEntry(entry: AllowlistEntry): CompiledEntry {
       }))
     : [];
   const rule = typeof entry.rule === 'string' ? entry.rule.trim().toLowerCase() : '';
-  const pin = entry.pin ? { source: entry.pin.source, value: entry.pin.value.trim().toLowerCase() } : undefined;
+  const pin = entry.pin ? comparablePin(entry.pin) : undefined;
   return { entry, rule, match, usable, ...(pin ? { pin } : {}) };
+}
+
+/**
+ * A pin as compared: agent ids are hex/uuid and compared case-insensitively; CloudWatch log stream names are
+ * case-sensitive, so they are compared exactly.
+ */
+function comparablePin(pin: AllowlistPin): AllowlistPin {
+  const value = pin.value.trim();
+  return { source: pin.source, value: pin.source === 'agentId' ? value.toLowerCase() : value };
 }
 
 /** Does the entry's rule scope name this rule (its id, one of its tags, or "*")? Case-insensitive. */
@@ -66,7 +75,7 @@ export class DetectionView {
   constructor(readonly detection: Detection) {
     this.keys = hostKeys(detection.event.host);
     const proof = provenIdentity(detection.event);
-    this.proof = proof ? { source: proof.source, value: proof.value.toLowerCase() } : undefined;
+    this.proof = proof ? comparablePin(proof) : undefined;
   }
 
   lowered(field: string): readonly string[] {
@@ -130,9 +139,13 @@ export class AllowlistMatcher {
       detection.rule.id.toLowerCase(),
       ...detection.rule.tags.map((t) => t.toLowerCase()),
     ]);
-    const found: { readonly index: number; readonly compiled: CompiledEntry }[] = [];
-    for (const scope of scopes) found.push(...(this.byRule.get(scope) ?? []));
-    if (scopes.size > 1) found.sort((a, b) => a.index - b.index);
+    const lists = [...scopes].flatMap((scope) => {
+      const list = this.byRule.get(scope);
+      return list ? [list] : [];
+    });
+    if (lists.length === 1) return (lists[0] ?? []).map((candidate) => candidate.compiled);
+    // Several scopes apply: restore the given order, so "the first entry that suppresses" stays well defined.
+    const found = lists.flat().sort((a, b) => a.index - b.index);
     return found.map((candidate) => candidate.compiled);
   }
 
