@@ -56,7 +56,7 @@ export function register(program: Command): void {
     .option('--strict', 'exit 2 when any rule cannot be loaded')
     .option(
       '--allowlist <file>',
-      'JSON-lines allowlist: entries that suppress alerts (host, rule, match, reason, owner, expiresAt)',
+      'JSON-lines allowlist, validated as the pipeline validates items (host, rule, match, matchAny, broad, pin, reason, owner, expiresAt)',
     )
     .addOption(
       new Option('--min-severity <level>', `lowest severity printed (${SEVERITIES.join('|')})`)
