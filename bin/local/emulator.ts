@@ -6,8 +6,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 
 /** The region and the (unchecked) credentials every client of the emulator uses. */
 export const EMULATOR_REGION = 'us-east-1';
@@ -74,4 +81,52 @@ export function emulatorClients(endpoint: string): EmulatorClients {
     sqs: new SQSClient(common),
     s3: new S3Client({ ...common, forcePathStyle: true }),
   };
+}
+
+export interface Queue {
+  readonly url: string;
+  readonly arn: string;
+}
+
+export async function createQueue(sqs: SQSClient, name: string, attributes?: Record<string, string>): Promise<Queue> {
+  const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+  const described = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return { url, arn: described.Attributes!['QueueArn']! };
+}
+
+/** Subscribe a queue to a topic; attributes as SNS takes them (FilterPolicy, FilterPolicyScope, RawMessageDelivery). */
+export async function subscribeQueue(
+  sns: SNSClient,
+  topicArn: string,
+  queue: Queue,
+  attributes?: Record<string, string>,
+): Promise<string> {
+  const out = await sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: attributes }),
+  );
+  return out.SubscriptionArn!;
+}
+
+/** Receive and delete everything the queue holds now (fauxqs fans out before Publish returns: nothing is late). */
+export async function drainQueue(sqs: SQSClient, queue: Queue): Promise<Message[]> {
+  const received: Message[] = [];
+  for (;;) {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queue.url,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const batch = out.Messages ?? [];
+    if (batch.length === 0) return received;
+    received.push(...batch);
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+      }),
+    );
+  }
 }

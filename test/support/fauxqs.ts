@@ -8,25 +8,25 @@
  *
  * fauxqs runs in a child process (bin/local/fauxqs-server.mjs says why); everything else is plain SDK calls, so what
  * a test does here is what the code does against AWS. aws-sdk-client-mock stays for fault injection only.
+ * Known gap: fauxqs delivers a `MessageStructure: 'json'` message whole; bin/local/subscribers.ts picks the
+ * protocol's body the way SNS does.
  */
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { emulatorClients, startEmulator } from '../../bin/local/emulator';
+  createQueue,
+  drainQueue,
+  emulatorClients,
+  type Queue,
+  startEmulator,
+  subscribeQueue,
+} from '../../bin/local/emulator';
 
-export interface Queue {
-  readonly url: string;
-  readonly arn: string;
-}
+export type { Queue };
 
 export interface Fauxqs {
+  /** http://127.0.0.1:<port>, for code that builds its own clients (the CLI's --endpoint). */
   readonly endpoint: string;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
@@ -36,7 +36,7 @@ export interface Fauxqs {
   createBucket(name: string): Promise<void>;
   /** Subscribe a queue to a topic; attributes as SNS takes them (FilterPolicy, FilterPolicyScope, RawMessageDelivery). */
   subscribe(topicArn: string, queue: Queue, attributes?: Record<string, string>): Promise<string>;
-  /** Receive and delete everything the queue holds now (SNS fan-out is synchronous in fauxqs, so nothing is late). */
+  /** Receive and delete everything the queue holds now. */
   drain(queue: Queue): Promise<Message[]>;
   stop(): Promise<void>;
 }
@@ -52,42 +52,12 @@ export async function startFauxqs(): Promise<Fauxqs> {
     async createTopic(name) {
       return (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn!;
     },
-    async createQueue(name, attributes) {
-      const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
-      const described = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
-      return { url, arn: described.Attributes!['QueueArn']! };
-    },
+    createQueue: (name, attributes) => createQueue(sqs, name, attributes),
     async createBucket(name) {
       await s3.send(new CreateBucketCommand({ Bucket: name }));
     },
-    async subscribe(topicArn, queue, attributes) {
-      const out = await sns.send(
-        new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: attributes }),
-      );
-      return out.SubscriptionArn!;
-    },
-    async drain(queue) {
-      const received: Message[] = [];
-      for (;;) {
-        const out = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queue.url,
-            MaxNumberOfMessages: 10,
-            MessageAttributeNames: ['All'],
-            MessageSystemAttributeNames: ['All'],
-          }),
-        );
-        const batch = out.Messages ?? [];
-        if (batch.length === 0) return received;
-        received.push(...batch);
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queue.url,
-            Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
-          }),
-        );
-      }
-    },
+    subscribe: (topicArn, queue, attributes) => subscribeQueue(sns, topicArn, queue, attributes),
+    drain: (queue) => drainQueue(sqs, queue),
     async stop() {
       sns.destroy();
       sqs.destroy();
