@@ -5,6 +5,7 @@
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -80,9 +81,29 @@ export interface AwsClients {
   readonly logs: CloudWatchLogsClient;
   readonly sqs: SQSClient;
   readonly sns: SNSClient;
+  readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   readonly config: Record<string, unknown>;
+}
+
+/**
+ * One service's configuration. The SDK's per-service variable (AWS_ENDPOINT_URL_DYNAMODB, _SQS, _SNS, _S3,
+ * _CLOUDWATCH_LOGS) wins over --endpoint for its service, so emulators of different services combine (fauxqs for
+ * SQS/SNS/S3, dynalite for DynamoDB). It is passed as the client's endpoint: SQS would otherwise send to the host of
+ * the queue URL. S3 on an emulator is path-style: bucket.127.0.0.1 is no host name.
+ */
+export function serviceConfig(
+  config: Record<string, unknown>,
+  service: 'CLOUDWATCH_LOGS' | 'SQS' | 'SNS' | 'S3' | 'DYNAMODB',
+  env: Env = process.env,
+): Record<string, unknown> {
+  const own = env[`AWS_ENDPOINT_URL_${service}`];
+  const withEndpoint = own ? { ...config, endpoint: own } : config;
+  const endpoint = withEndpoint['endpoint'];
+  return service === 'S3' && typeof endpoint === 'string' && isLocalEndpoint(endpoint)
+    ? { ...withEndpoint, forcePathStyle: true }
+    : withEndpoint;
 }
 
 /** Clients are created lazily: a command pays only for the services it calls. */
@@ -91,24 +112,29 @@ export function createAwsClients(options: AwsOptions, env: Env = process.env): A
   let logs: CloudWatchLogsClient | undefined;
   let sqs: SQSClient | undefined;
   let sns: SNSClient | undefined;
+  let s3: S3Client | undefined;
   let dynamodb: DynamoDBClient | undefined;
   let doc: DynamoDBDocumentClient | undefined;
   return {
     config,
     get logs() {
-      logs ??= new CloudWatchLogsClient(config);
+      logs ??= new CloudWatchLogsClient(serviceConfig(config, 'CLOUDWATCH_LOGS', env));
       return logs;
     },
     get sqs() {
-      sqs ??= new SQSClient(config);
+      sqs ??= new SQSClient(serviceConfig(config, 'SQS', env));
       return sqs;
     },
     get sns() {
-      sns ??= new SNSClient(config);
+      sns ??= new SNSClient(serviceConfig(config, 'SNS', env));
       return sns;
     },
+    get s3() {
+      s3 ??= new S3Client(serviceConfig(config, 'S3', env));
+      return s3;
+    },
     get dynamodb() {
-      dynamodb ??= new DynamoDBClient(config);
+      dynamodb ??= new DynamoDBClient(serviceConfig(config, 'DYNAMODB', env));
       return dynamodb;
     },
     get doc() {

@@ -4,7 +4,7 @@
  * and real clients (or re-invoked in the deployed function with --function), and deleted only after it was
  * processed successfully. Anything that cannot be replayed stays in its queue and is reported.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudWatchLogsEvent, SQSEvent } from 'aws-lambda';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createCloudWatchHandler } from '../../lambdas/cloudwatch-subscription';
@@ -199,7 +199,7 @@ function localReplayer(options: RedriveOptions, env: Readonly<Record<string, str
     doc: clients.doc,
     publisher: new SnsAlertPublisher(clients.sns, config.alertTopicArn, { allowlistTable: config.allowlistTable }),
     rules: loadRules(config.rulesDir ?? BUILTIN_RULES_DIR),
-    s3: new S3Client(clients.config),
+    s3: clients.s3,
   });
 }
 

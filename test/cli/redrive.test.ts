@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   type FunctionInvoker,
@@ -14,6 +13,7 @@ import { privilegedContainer, qemuHeadless } from '../../lib/validate';
 import { freshTables, TOPIC_ARN } from '../integration/harness';
 import { subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
+import { onFailureRecord } from '../support/failure-records';
 import { helpOf, jsonLines, memoryIo } from '../validate/support';
 
 const sqs = mockClient(SQSClient);
@@ -25,44 +25,6 @@ function cloudWatchEvent(messages: string[], logGroup: string) {
   const payload = subscriptionPayload(messages, { logGroup, startMs: NOW });
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
 }
-
-/** The Lambda on-failure destination record: requestPayload is the original event. */
-function onFailureRecord(requestPayload: unknown): string {
-  return JSON.stringify({
-    version: '1.0',
-    timestamp: '2026-11-27T12:00:05.000Z',
-    requestContext: {
-      requestId: 'req-1',
-      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:sub:$LATEST',
-      condition: 'RetriesExhausted',
-      approximateInvokeCount: 3,
-    },
-    requestPayload,
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    responsePayload: { errorType: 'AlertsNotPublishedError', errorMessage: 'SNS down' },
-  });
-}
-
-const KINESIS_RECORD = JSON.stringify({
-  requestContext: {
-    requestId: 'r',
-    functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:k',
-    condition: 'RetryAttemptsExhausted',
-    approximateInvokeCount: 3,
-  },
-  responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-  version: '1.0',
-  timestamp: '2026-11-27T12:00:05.000Z',
-  KinesisBatchInfo: {
-    shardId: 'shardId-000000000000',
-    startSequenceNumber: '4960',
-    endSequenceNumber: '4961',
-    approximateArrivalOfFirstRecord: '2026-11-27T11:59:00Z',
-    approximateArrivalOfLastRecord: '2026-11-27T11:59:01Z',
-    batchSize: 2,
-    streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/vmsentry-logs',
-  },
-});
 
 /** A queue holding these bodies; deletes are recorded. */
 function queueOf(bodies: string[]): { deleted: string[] } {
@@ -87,14 +49,8 @@ function queueOf(bodies: string[]): { deleted: string[] } {
   return state;
 }
 
-function snsSucceeds(): void {
-  sns.on(PublishCommand).resolves({ MessageId: 'm' });
-  sns.on(PublishBatchCommand).callsFake((input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
-    Successful: (input.PublishBatchRequestEntries ?? []).map((entry) => ({ Id: entry.Id, MessageId: 'm' })),
-    Failed: [],
-  }));
-}
-
+// Replays on working services run on real queues (redrive-fauxqs.test.ts); here SNS is mocked to inject its faults, and
+// SQS to serve one fixed batch.
 describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () => {
   let db: Dynalite;
   let tables: { allowlist: string; state: string };
@@ -124,26 +80,6 @@ describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () =
   const qemu = () => qemuHeadless.build({ marker, nowMs: NOW, host: 'h1' }).map((record) => record.message);
   const docker = () => privilegedContainer.build({ marker, nowMs: NOW, host: 'h2' }).map((record) => record.message);
 
-  it('replays an on-failure record and a DLQ raw event through the pipeline, publishes, then deletes each', async () => {
-    const queue = queueOf([
-      onFailureRecord(cloudWatchEvent(qemu(), '/vmsentry/linux/audit')),
-      JSON.stringify(cloudWatchEvent(docker(), '/vmsentry/linux/audit')),
-    ]);
-    snsSucceeds();
-    const io = memoryIo();
-    const code = await runRedrive(options(), io, { env: {} });
-    const lines = jsonLines(io.out());
-    expect(lines.map((line) => [line['kind'], line['origin'], line['action']])).toEqual([
-      ['cloudwatch', 'on-failure', 'replayed'],
-      ['cloudwatch', 'dlq', 'replayed'],
-    ]);
-    expect(queue.deleted).toEqual(['rh-0', 'rh-1']);
-    expect(code).toBe(0);
-    const dedup = (await db.doc.send(new ScanCommand({ TableName: tables.state }))).Items ?? [];
-    expect(dedup.filter((item) => item['state'] === 'published').length).toBeGreaterThan(0);
-    expect(sns.commandCalls(PublishCommand).length + sns.commandCalls(PublishBatchCommand).length).toBeGreaterThan(0);
-  });
-
   it('leaves a message whose replay failed in the queue (exit 1)', async () => {
     const queue = queueOf([onFailureRecord(cloudWatchEvent(qemu(), '/vmsentry/linux/audit'))]);
     sns.on(PublishCommand).rejects(new Error('SNS still down'));
@@ -152,52 +88,6 @@ describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () =
     expect(await runRedrive(options(), io, { env: {} })).toBe(1);
     expect(jsonLines(io.out())[0]).toMatchObject({ action: 'failed' });
     expect(queue.deleted).toEqual([]);
-  });
-
-  it('replays an EDR feed DLQ message with inline events through the EDR feed handler', async () => {
-    const falco = JSON.stringify({
-      output: 'Privileged container started (user=root container=abc image=alpine)',
-      priority: 'Warning',
-      rule: 'Launch Privileged Container',
-      source: 'syscall',
-      time: '2026-11-27T12:00:00.000000000Z',
-      hostname: 'node-1',
-      output_fields: {
-        'container.id': 'abc',
-        'container.image.repository': 'alpine',
-        'container.privileged': true,
-        'proc.cmdline': 'sh',
-      },
-    });
-    const queue = queueOf([falco]);
-    snsSucceeds();
-    const io = memoryIo();
-    expect(await runRedrive(options(), io, { env: {} })).toBe(0);
-    expect(jsonLines(io.out())[0]).toMatchObject({ kind: 'edr-feed', action: 'replayed' });
-    expect(queue.deleted).toEqual(['rh-0']);
-  });
-
-  it('reports Kinesis on-failure records as metadata only and leaves them in the queue', async () => {
-    const queue = queueOf([KINESIS_RECORD]);
-    const io = memoryIo();
-    expect(await runRedrive(options(), io, { env: {} })).toBe(1);
-    const [line] = jsonLines(io.out());
-    expect(line).toMatchObject({ kind: 'stream-metadata', action: 'skipped' });
-    expect(String(line?.['detail'])).toContain('metadata only');
-    expect(String(line?.['detail'])).toContain('shardId-000000000000');
-    expect(queue.deleted).toEqual([]);
-  });
-
-  it('--dry-run lists what it would replay and deletes nothing', async () => {
-    const queue = queueOf([onFailureRecord(cloudWatchEvent(qemu(), '/vmsentry/linux/audit')), 'not-json inline line']);
-    const io = memoryIo();
-    expect(await runRedrive(options({ dryRun: true }), io, { env: {} })).toBe(0);
-    expect(jsonLines(io.out()).map((line) => [line['kind'], line['action']])).toEqual([
-      ['cloudwatch', 'listed'],
-      ['edr-feed', 'listed'],
-    ]);
-    expect(queue.deleted).toEqual([]);
-    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('with --function, re-invokes the function with the original event and deletes only what succeeded', async () => {

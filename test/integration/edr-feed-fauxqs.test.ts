@@ -17,13 +17,11 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { protocolBody } from '../../bin/local/subscribers';
 import { createEdrFeedHandler, type EdrFeedHandler } from '../../lambdas/edr-feed';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
-import { parsePublishedAlert } from '../../lib/alerts/parse-published';
 import type { PublishedAlert } from '../../lib/alerts/published-alert';
 import { type Dynalite, startDynalite } from '../support/dynalite';
-import { type Fauxqs, type Queue, startFauxqs } from '../support/fauxqs';
+import { type AlertTopic, alertTopic, type Fauxqs, type Queue, startFauxqs } from '../support/fauxqs';
 import { s3NotificationBody } from '../support/s3-notification';
 import { sysmonProcessXml } from './fixtures/sysmon';
 import { freshTables, MemoryMetrics, repoRules, testConfig } from './harness';
@@ -40,17 +38,15 @@ const crowdstrikeEvent = JSON.stringify(
 
 let db: Dynalite;
 let aws: Fauxqs;
+let alerts: AlertTopic;
 let topicArn: string;
-let alerts: Queue;
 
 beforeAll(async () => {
   [db, aws] = await Promise.all([startDynalite(), startFauxqs()]);
   repoRules();
   await aws.createBucket(BUCKET);
-  topicArn = await aws.createTopic('vmsentry-alerts');
-  // What a SIEM subscriber receives: the alert JSON, raw.
-  alerts = await aws.createQueue('alerts');
-  await aws.subscribe(topicArn, alerts, { RawMessageDelivery: 'true' });
+  alerts = await alertTopic(aws);
+  topicArn = alerts.topicArn;
 });
 afterAll(async () => {
   await Promise.all([db?.stop(), aws?.stop()]);
@@ -128,15 +124,6 @@ async function poll(handler: EdrFeedHandler, feed: Queue): Promise<SQSBatchRespo
   return response;
 }
 
-/** The alerts the SIEM queue received, as published JSON. */
-async function receivedAlerts(): Promise<PublishedAlert[]> {
-  return (await aws.drain(alerts)).map((m) => {
-    const parsed = parsePublishedAlert(protocolBody('sqs', m.Body!));
-    if (!parsed.ok) throw new Error(`not a published alert: ${parsed.reason}`);
-    return parsed.alert;
-  });
-}
-
 const hostsOf = (published: readonly PublishedAlert[]) => [...new Set(published.map((a) => a.host))].sort();
 
 describe('EDR feed through S3 and SQS (fauxqs), DynamoDB on dynalite', () => {
@@ -156,7 +143,7 @@ describe('EDR feed through S3 and SQS (fauxqs), DynamoDB on dynalite', () => {
 
     expect(await poll(handler, feed)).toEqual({ batchItemFailures: [] });
 
-    const published = await receivedAlerts();
+    const published = await alerts.received();
     expect(hostsOf(published)).toEqual(['s3-host-01', 's3-host-02', 'ws-fin-0142']);
     expect(published.map((a) => a.ruleId)).toContain(QEMU_RULE);
     expect(metrics.total('ParseErrors')).toBe(1);
@@ -176,7 +163,7 @@ describe('EDR feed through S3 and SQS (fauxqs), DynamoDB on dynalite', () => {
     );
 
     expect(await poll(handler, feed)).toEqual({ batchItemFailures: [] });
-    expect(hostsOf(await receivedAlerts())).toEqual(['sns-host-01']);
+    expect(hostsOf(await alerts.received())).toEqual(['sns-host-01']);
   });
 
   it('acknowledges a notification whose object S3 no longer has (NoSuchKey), counted as a parse error', async () => {
@@ -184,7 +171,7 @@ describe('EDR feed through S3 and SQS (fauxqs), DynamoDB on dynalite', () => {
     await send(feed, s3NotificationBody(BUCKET, 'deleted/part-9.ndjson.gz', 1234));
 
     expect(await poll(handler, feed)).toEqual({ batchItemFailures: [] });
-    expect(await receivedAlerts()).toEqual([]);
+    expect(await alerts.received()).toEqual([]);
     expect(metrics.total('ParseErrors')).toBe(1);
   });
 
@@ -196,6 +183,6 @@ describe('EDR feed through S3 and SQS (fauxqs), DynamoDB on dynalite', () => {
     await send(feed, s3NotificationBody(BUCKET, 'twice/part-0.ndjson.gz', size));
     await poll(handler, feed);
 
-    expect((await receivedAlerts()).map((a) => a.host)).toEqual(['twice-01']);
+    expect((await alerts.received()).map((a) => a.host)).toEqual(['twice-01']);
   });
 });

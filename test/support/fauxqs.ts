@@ -22,6 +22,9 @@ import {
   startEmulator,
   subscribeQueue,
 } from '../../bin/local/emulator';
+import { protocolBody } from '../../bin/local/subscribers';
+import { parsePublishedAlert } from '../../lib/alerts/parse-published';
+import type { PublishedAlert } from '../../lib/alerts/published-alert';
 
 export type { Queue };
 
@@ -64,5 +67,33 @@ export async function startFauxqs(): Promise<Fauxqs> {
       s3.destroy();
       await emulator.stop();
     },
+  };
+}
+
+/** An alert topic with one queue subscribed raw, as a SIEM subscriber is: what the pipeline published, read back. */
+export interface AlertTopic {
+  readonly topicArn: string;
+  readonly queue: Queue;
+  /** The alerts delivered since the last call (each parsed; a body that is not an alert throws). */
+  received(): Promise<PublishedAlert[]>;
+  /** The distinct hosts of received(), sorted. */
+  receivedHosts(): Promise<string[]>;
+}
+
+export async function alertTopic(aws: Fauxqs, name = 'vmsentry-alerts'): Promise<AlertTopic> {
+  const topicArn = await aws.createTopic(name);
+  const queue = await aws.createQueue(`${name}-siem`);
+  await aws.subscribe(topicArn, queue, { RawMessageDelivery: 'true' });
+  const received = async () =>
+    (await aws.drain(queue)).map((m) => {
+      const parsed = parsePublishedAlert(protocolBody('sqs', m.Body ?? ''));
+      if (!parsed.ok) throw new Error(`not a published alert: ${parsed.reason}`);
+      return parsed.alert;
+    });
+  return {
+    topicArn,
+    queue,
+    received,
+    receivedHosts: async () => [...new Set((await received()).map((a) => a.host))].sort(),
   };
 }
