@@ -1,29 +1,40 @@
 /**
  * `vmsentry local [paths...]` (and `npm start`): the real pipeline with no AWS account. dynalite stands in for
- * DynamoDB (data in .local/dynamodb, so allowlist entries and dedup state persist between runs), a local topic
- * captures what SNS would deliver, and the real Lambda handlers (CloudWatch subscription, EDR feed) run on real
- * event shapes built from the bundled samples or the user's files. The same events are then delivered a second
- * time to show dedup.
+ * DynamoDB (data in .local/dynamodb, so allowlist entries and dedup state persist between runs), fauxqs for SNS, SQS
+ * and S3: the alert topic has one queue per subscriber protocol, subscribed with the stack's filter policies, and
+ * what each received is printed. The real Lambda handlers (CloudWatch subscription, EDR feed) run on real event
+ * shapes built from the bundled samples or the user's files. The same events are then delivered a second time to
+ * show dedup.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
 import { createCloudWatchHandler } from '../../lambdas/cloudwatch-subscription';
 import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import type { LoadedRules, LogSink, MetricSink } from '../../lambdas/runtime';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
+import type { PublishedAlert } from '../../lib/alerts/published-alert';
 import { entryToItem, validateEntry } from '../../lib/allowlist/item';
 import { parseConfig, type RuntimeConfig } from '../../lib/config';
-import { ALLOWLIST_TABLE, type RuleMetadata, STATE_TABLE } from '../../lib/model';
+import { ALLOWLIST_TABLE, type RuleMetadata, SEVERITIES, STATE_TABLE } from '../../lib/model';
 import { correlationOnlyRuleIds, RuleSet } from '../../lib/rules';
 import { cellText, formatTable } from '../../lib/scan';
 import { type CliIo, describeError, EXIT, processIo, UsageError, writeLine } from '../cli-io';
+import { countCalls } from '../local/call-counter';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
-import { type DeliveredAlert, deliveredAlertOf, slackAsText } from '../local/render';
+import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
+import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../local/render';
 import { fileDeliveries, type LambdaDelivery, readManifest, sampleDeliveries } from '../local/scenario';
-import { LocalSnsTopic } from '../local/sns';
+import {
+  LOCAL_SUBSCRIBERS,
+  receivedBodies,
+  type SubscribedStandIn,
+  subscribeStandIns,
+  type TopicSubscriber,
+} from '../local/subscribers';
 import { BUILTIN_RULES_DIR, describeLoadError, loadRuleSources } from '../rule-sources';
 
 export interface LocalOptions {
@@ -34,7 +45,22 @@ export interface LocalOptions {
 }
 
 const TABLES = { allowlist: 'vmsentry-local-allowlist', state: 'vmsentry-local-state' } as const;
-const TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:vmsentry-local-alerts';
+const TOPIC = 'vmsentry-local-alerts';
+
+/** How the printout names each local subscriber. */
+const LABELS: Readonly<Record<string, string>> = {
+  email: 'e-mail (SNS email body)',
+  'slack-notifier': 'Slack (the webhook notifier, Block Kit as text)',
+  chatbot: 'Chatbot (Slack via AWS Chatbot)',
+  siem: 'SIEM queue (raw alert JSON)',
+};
+
+/** "high and above" for a severityRank filter policy, "everything" without one. */
+function takes(subscriber: TopicSubscriber): string {
+  const rank = (subscriber.filterPolicy?.['severityRank'] as { numeric?: [string, number] }[] | undefined)?.[0]
+    ?.numeric?.[1];
+  return rank === undefined ? 'everything' : `${SEVERITIES[rank] ?? rank} and above`;
+}
 
 function parseCount(value: string): number {
   const count = Number(value);
@@ -45,7 +71,9 @@ function parseCount(value: string): number {
 export function register(program: Command): void {
   program
     .command('local')
-    .description('run the real pipeline locally (no AWS account): DynamoDB in-process, alerts printed as e-mail/Slack')
+    .description(
+      'run the real pipeline locally (no AWS account): DynamoDB in-process, SNS/SQS/S3 emulated, what each subscriber received printed',
+    )
     .argument('[paths...]', 'log files to deliver as CloudWatch Logs payloads (default: the bundled samples)')
     .option('--fresh', 'wipe the local DynamoDB data first (allowlist and dedup state)')
     .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', '.local/dynamodb')
@@ -92,11 +120,11 @@ class CapturingLogger implements LogSink {
   }
 }
 
-function localConfig(rulesDir: string): RuntimeConfig {
+function localConfig(rulesDir: string, topicArn: string): RuntimeConfig {
   const parsed = parseConfig({
     ALLOWLIST_TABLE: TABLES.allowlist,
     STATE_TABLE: TABLES.state,
-    ALERT_TOPIC_ARN: TOPIC_ARN,
+    ALERT_TOPIC_ARN: topicArn,
     RULES_DIR: rulesDir,
     ALLOWLIST_CACHE_SECONDS: '60',
   });
@@ -105,7 +133,9 @@ function localConfig(rulesDir: string): RuntimeConfig {
 }
 
 interface PassResult {
-  readonly published: DeliveredAlert[];
+  /** Every alert published, as the unfiltered SIEM subscriber received them, most severe first. */
+  readonly published: PublishedAlert[];
+  readonly inboxes: readonly SubscriberInbox[];
   readonly undeliverable: string[];
   readonly failures: string[];
 }
@@ -135,8 +165,18 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
   );
 
   const dataDir = path.resolve(options.dataDir);
-  const dynamo = await startLocalDynamo({ dataDir, ...(options.fresh ? { fresh: true } : {}) });
+  // The emulator starts in its own process: its start overlaps dynalite's.
+  const starting = startEmulator();
+  let dynamo: LocalDynamo;
   try {
+    dynamo = await startLocalDynamo({ dataDir, ...(options.fresh ? { fresh: true } : {}) });
+  } catch (error) {
+    await (await starting.catch(() => undefined))?.stop();
+    throw error;
+  }
+  let emulator: Emulator | undefined;
+  try {
+    emulator = await starting;
     const allowlistTable = await dynamo.ensureTable(TABLES.allowlist, ALLOWLIST_TABLE);
     const stateTable = await dynamo.ensureTable(TABLES.state, STATE_TABLE);
     await out(`vmsentry local: ${loaded.rules.length} rules, ${loaded.correlations.length} correlations`);
@@ -154,20 +194,25 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
         `${deliveries.filter((d) => d.kind === 'sqs').length} EDR feed SQS event(s)`,
     );
 
-    const config = localConfig(BUILTIN_RULES_DIR);
-    const topic = new LocalSnsTopic(TOPIC_ARN);
+    const clients = emulatorClients(emulator.endpoint);
+    const sns = countCalls(clients.sns);
+    const topicArn = (await clients.sns.send(new CreateTopicCommand({ Name: TOPIC }))).TopicArn!;
+    const standIns = await subscribeStandIns(clients, topicArn, LOCAL_SUBSCRIBERS);
+    await out(
+      `SNS, SQS and S3 (fauxqs, in memory) at ${emulator.endpoint}: topic ${TOPIC}, one queue per subscriber with ` +
+        `the stack's filter policy: ${standIns.map((s) => `${s.subscriber.name} (${takes(s.subscriber)})`).join(', ')}`,
+    );
+    sns.reset();
+
+    const config = localConfig(BUILTIN_RULES_DIR, topicArn);
     const metrics = new CountingMetrics();
     const logger = new CapturingLogger();
-    const publisher = new SnsAlertPublisher(topic.client, TOPIC_ARN, { allowlistTable: TABLES.allowlist });
+    const publisher = new SnsAlertPublisher(clients.sns, topicArn, { allowlistTable: TABLES.allowlist });
     const deps = { config, doc: dynamo.doc, publisher, rules, logger, metrics };
     const cloudwatch = createCloudWatchHandler(deps);
-    const edr = createEdrFeedHandler({
-      ...deps,
-      s3: new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-    });
+    const edr = createEdrFeedHandler({ ...deps, s3: clients.s3 });
 
     const deliverAll = async (): Promise<PassResult> => {
-      const before = topic.messages.length;
       const failures: string[] = [];
       for (const delivery of deliveries) {
         try {
@@ -176,18 +221,11 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
           failures.push(`${delivery.label}: ${describeError(error)}`);
         }
       }
-      const published: DeliveredAlert[] = [];
-      const undeliverable: string[] = [];
-      for (const message of topic.messages.slice(before)) {
-        const parsed = deliveredAlertOf(message);
-        if (parsed.ok) published.push(parsed.delivered);
-        else undeliverable.push(parsed.reason);
-      }
-      return { published, undeliverable, failures };
+      return { ...(await collect(clients.sqs, standIns)), failures };
     };
 
     const first = await deliverAll();
-    const firstCounts = snapshot(metrics, dynamo, topic);
+    const firstCounts = snapshot(metrics, dynamo, sns);
     const firstAllowlisted = logger.allowlisted.length;
 
     await out();
@@ -197,11 +235,21 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
           `(state in ${options.dataDir}; --fresh starts over)`,
       );
     }
-    for (const [index, delivered] of first.published.slice(0, options.show).entries()) {
-      await out(`━━━ alert ${index + 1} of ${first.published.length} ━━━ e-mail (SNS email body) ━━━`);
-      await out(delivered.email);
-      await out('━━━ Slack (Block Kit, as text) ━━━');
-      await out(slackAsText(delivered.slack));
+    for (const [index, alert] of first.published.slice(0, options.show).entries()) {
+      for (const [position, inbox] of first.inboxes.entries()) {
+        const title = LABELS[inbox.subscriber.name] ?? inbox.subscriber.name;
+        await out(
+          position === 0
+            ? `━━━ alert ${index + 1} of ${first.published.length} (${alert.severity}) ━━━ ${title} ━━━`
+            : `━━━ ${title} ━━━`,
+        );
+        const body = inbox.byAlertId.get(alert.id);
+        await out(
+          body === undefined
+            ? `(not delivered: this subscriber takes ${takes(inbox.subscriber)})`
+            : renderFor(inbox.subscriber.protocol, body),
+        );
+      }
       await out();
     }
     if (first.published.length > options.show) {
@@ -226,11 +274,16 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
         `alerts published: ${first.published.length}`,
     );
     await out(`DynamoDB calls: ${firstCounts.dynamoCalls}  SNS calls: ${firstCounts.snsCalls}`);
+    await out(
+      `received by subscriber: ${first.inboxes
+        .map((inbox) => `${inbox.subscriber.name} ${inbox.byAlertId.size} (${takes(inbox.subscriber)})`)
+        .join(', ')}`,
+    );
 
     let failures = [...first.failures, ...first.undeliverable];
     if (options.replay) {
       const second = await deliverAll();
-      const total = snapshot(metrics, dynamo, topic);
+      const total = snapshot(metrics, dynamo, sns);
       failures = [...failures, ...second.failures, ...second.undeliverable];
       await out();
       await out(
@@ -247,8 +300,28 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     for (const failure of [...failures, ...logger.errors]) io.stderr.write(`problem: ${failure}\n`);
     return failures.length > 0 ? EXIT.internal : EXIT.ok;
   } finally {
-    await dynamo.stop();
+    await Promise.all([dynamo.stop(), emulator?.stop()]);
   }
+}
+
+/** Drain every stand-in: what each subscriber received in this pass. */
+async function collect(sqs: SQSClient, standIns: readonly SubscribedStandIn[]): Promise<Omit<PassResult, 'failures'>> {
+  const inboxes: SubscriberInbox[] = [];
+  for (const standIn of standIns) inboxes.push(inboxOf(standIn.subscriber, await receivedBodies(sqs, standIn)));
+  // The SIEM queue takes everything (no filter policy): its inbox is the list of published alerts.
+  const siem = inboxes.find(
+    (inbox) => inbox.subscriber.filterPolicy === undefined && inbox.subscriber.protocol === 'sqs',
+  );
+  const { alerts, problems } = siem ? alertsIn(siem) : { alerts: [], problems: ['no unfiltered SQS subscriber'] };
+  const undeliverable = [
+    ...problems,
+    ...inboxes.flatMap((inbox) =>
+      inbox.unreadable.map(
+        (body) => `${inbox.subscriber.name} received a body without an alert id: ${body.slice(0, 80)}`,
+      ),
+    ),
+  ];
+  return { published: alerts, inboxes, undeliverable };
 }
 
 async function seedAllowlist(dynamo: LocalDynamo, out: (text?: string) => Promise<void>): Promise<void> {
@@ -285,7 +358,7 @@ async function deliver(
     failures.push(`${delivery.label}: SQS message ${failure.itemIdentifier} failed`);
 }
 
-function snapshot(metrics: CountingMetrics, dynamo: LocalDynamo, topic: LocalSnsTopic) {
+function snapshot(metrics: CountingMetrics, dynamo: LocalDynamo, sns: { calls(): number }) {
   return {
     records: metrics.get('RecordsIn'),
     events: metrics.get('Events'),
@@ -294,12 +367,12 @@ function snapshot(metrics: CountingMetrics, dynamo: LocalDynamo, topic: LocalSns
     allowlisted: metrics.get('Allowlisted'),
     deduplicated: metrics.get('Deduplicated'),
     dynamoCalls: dynamo.calls(),
-    snsCalls: topic.calls(),
+    snsCalls: sns.calls(),
   };
 }
 
 function summaryTable(
-  published: readonly DeliveredAlert[],
+  published: readonly PublishedAlert[],
   allowlisted: readonly { ruleId: string; host: string }[],
   metadata: ReadonlyMap<string, RuleMetadata>,
 ): string {
@@ -325,7 +398,7 @@ function summaryTable(
     rows.set(key, row);
     return row;
   };
-  for (const { alert } of published) {
+  for (const alert of published) {
     const row = rowFor(alert.ruleId, alert.severity, alert.host);
     row.alerts++;
     row.events += alert.dedup.count;

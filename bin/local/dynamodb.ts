@@ -14,6 +14,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableDefinition } from '../../lib/model';
 import { UsageError } from '../cli-io';
+import { countCalls } from './call-counter';
 
 // dynalite ships no types; this is the part of its API used here.
 interface DynaliteServer {
@@ -95,20 +96,13 @@ export async function startLocalDynamo(options: { dataDir?: string; fresh?: bool
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 2,
   });
-  let calls = 0;
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      calls++;
-      return next(args);
-    },
-    { step: 'initialize', name: 'vmsentryLocalCallCounter' },
-  );
+  const counter = countCalls(client);
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
   return {
     client,
     doc,
-    calls: () => calls,
+    calls: counter.calls,
     async ensureTable(name, definition) {
       try {
         await client.send(new DescribeTableCommand({ TableName: name }));

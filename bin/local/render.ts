@@ -1,41 +1,72 @@
-/** What subscribers of the alert topic would see, for the terminal: the e-mail body and the Slack message as text. */
+/**
+ * What each subscriber of the alert topic received, for the terminal: the e-mail body, the Slack message the
+ * notifier posts, the Chatbot notification and the SIEM queue's JSON, keyed by alert id.
+ */
 import { parsePublishedAlert } from '../../lib/alerts/parse-published';
 import type { PublishedAlert } from '../../lib/alerts/published-alert';
-import { renderSlack, type SlackBlock, type SlackMessage, type SlackText } from '../../lib/alerts/render-slack';
-import type { CapturedMessage } from './sns';
+import { renderSlack, type SlackBlock, type SlackText } from '../../lib/alerts/render-slack';
+import { severityRank } from '../../lib/model/severity';
+import type { SubscriberProtocol, TopicSubscriber } from './subscribers';
 
-export interface DeliveredAlert {
-  readonly alert: PublishedAlert;
-  /** The `email` body SNS sends to e-mail subscriptions. */
-  readonly email: string;
-  /** The Block Kit message the Slack notifier posts for the `default` body. */
-  readonly slack: SlackMessage;
+/** What one subscriber received in one pass: each body by the alert id it carries. */
+export interface SubscriberInbox {
+  readonly subscriber: TopicSubscriber;
+  readonly byAlertId: ReadonlyMap<string, string>;
+  /** Bodies that name no alert: a delivery problem worth reporting. */
+  readonly unreadable: readonly string[];
 }
 
-export type DeliveryParse =
-  | { readonly ok: true; readonly delivered: DeliveredAlert }
-  | { readonly ok: false; readonly reason: string };
-
-/** Unpack a captured SNS message (MessageStructure 'json': default / email / https bodies). */
-export function deliveredAlertOf(message: CapturedMessage): DeliveryParse {
-  let bodies: unknown;
+/** The alert id a subscriber's body carries: JSON bodies have it as `id`, the e-mail text on its "Alert id" line. */
+export function alertIdOf(protocol: SubscriberProtocol, body: string): string | undefined {
+  if (protocol === 'email') return /^Alert id (\S+)/m.exec(body)?.[1];
   try {
-    bodies = message.structure === 'json' ? JSON.parse(message.message) : { default: message.message };
-  } catch (error) {
-    return { ok: false, reason: `message is not JSON: ${(error as Error).message}` };
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
-  const { default: body, email } = (bodies ?? {}) as { default?: unknown; email?: unknown };
-  if (typeof body !== 'string') return { ok: false, reason: 'message has no default body' };
-  const parsed = parsePublishedAlert(body);
-  if (!parsed.ok) return { ok: false, reason: parsed.reason };
-  return {
-    ok: true,
-    delivered: {
-      alert: parsed.alert,
-      email: typeof email === 'string' ? email : body,
-      slack: renderSlack(parsed.alert),
-    },
-  };
+}
+
+export function inboxOf(subscriber: TopicSubscriber, bodies: readonly string[]): SubscriberInbox {
+  const byAlertId = new Map<string, string>();
+  const unreadable: string[] = [];
+  for (const body of bodies) {
+    const id = alertIdOf(subscriber.protocol, body);
+    if (id === undefined) unreadable.push(body);
+    else byAlertId.set(id, body);
+  }
+  return { subscriber, byAlertId, unreadable };
+}
+
+/** The alerts an unfiltered JSON subscriber (the SIEM queue) received, most severe first. */
+export function alertsIn(inbox: SubscriberInbox): { alerts: PublishedAlert[]; problems: string[] } {
+  const alerts: PublishedAlert[] = [];
+  const problems: string[] = [];
+  for (const body of inbox.byAlertId.values()) {
+    const parsed = parsePublishedAlert(body);
+    if (parsed.ok) alerts.push(parsed.alert);
+    else problems.push(`${inbox.subscriber.name} received a body that is not an alert: ${parsed.reason}`);
+  }
+  alerts.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  return { alerts, problems };
+}
+
+/** One subscriber's rendition of an alert for the terminal. */
+export function renderFor(protocol: SubscriberProtocol, body: string): string {
+  switch (protocol) {
+    case 'email':
+      return body;
+    case 'lambda': {
+      const parsed = parsePublishedAlert(body);
+      return parsed.ok ? slackAsText(renderSlack(parsed.alert).blocks) : `(not an alert: ${parsed.reason})`;
+    }
+    case 'https': {
+      const notification = JSON.parse(body) as { content?: { title?: string; nextSteps?: unknown[] } };
+      return `${notification.content?.title ?? '(no title)'}  [custom notification, ${notification.content?.nextSteps?.length ?? 0} next steps]`;
+    }
+    case 'sqs':
+      return body.length > 300 ? `${body.slice(0, 300)}… (${body.length} chars)` : body;
+  }
 }
 
 function plain(text: SlackText): string {
@@ -60,7 +91,7 @@ function blockText(block: SlackBlock): string[] {
   }
 }
 
-/** A Block Kit message as a terminal would show it: one block after another, mrkdwn left as written. */
-export function slackAsText(message: SlackMessage): string {
-  return message.blocks.flatMap(blockText).join('\n');
+/** Block Kit blocks as a terminal would show them: one block after another, mrkdwn left as written. */
+export function slackAsText(blocks: readonly SlackBlock[]): string {
+  return blocks.flatMap(blockText).join('\n');
 }

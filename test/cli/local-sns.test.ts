@@ -1,10 +1,22 @@
-import { deliveredAlertOf, slackAsText } from '../../bin/local/render';
-import { LocalSnsTopic } from '../../bin/local/sns';
+/**
+ * Local mode's alert topic: fauxqs with one queue per subscriber protocol, subscribed with the stack's filter
+ * policies (LOCAL_SUBSCRIBERS; checked against the template in test/integration/sns-filter-policies.test.ts). The
+ * real publisher publishes; each subscriber's inbox is read back and rendered as the terminal shows it.
+ */
+import { CreateTopicCommand } from '@aws-sdk/client-sns';
+import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../../bin/local/render';
+import {
+  LOCAL_SUBSCRIBERS,
+  receivedBodies,
+  type SubscribedStandIn,
+  subscribeStandIns,
+} from '../../bin/local/subscribers';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import { buildAlert } from '../../lib/alerts/build';
-import type { Alert } from '../../lib/model';
+import type { Alert, Severity } from '../../lib/model';
+import { type Fauxqs, startFauxqs } from '../support/fauxqs';
 
-function alert(n: number): Alert {
+function alert(n: number, severity: Severity): Alert {
   const timeMs = Date.parse('2026-11-27T10:00:00Z');
   return buildAlert({
     detection: {
@@ -12,14 +24,14 @@ function alert(n: number): Alert {
         id: '11111111-1111-4111-8111-111111111111',
         title: 'Test VBoxManage Headless Start',
         description: 'VBoxManage started a VM without a window.',
-        severity: 'high',
+        severity,
         techniques: ['T1564.006'],
         tags: ['attack.t1564.006'],
         references: [],
         falsepositives: ['Lab hosts'],
         dedupFields: ['CommandLine'],
       },
-      severity: 'high',
+      severity,
       event: {
         category: 'process_creation',
         platform: 'windows',
@@ -41,36 +53,61 @@ function alert(n: number): Alert {
   });
 }
 
-describe('LocalSnsTopic', () => {
-  it('captures what the real publisher sends, one call per Publish or PublishBatch, and answers success', async () => {
-    const topic = new LocalSnsTopic();
-    const publisher = new SnsAlertPublisher(topic.client, topic.topicArn);
-    const single = await publisher.publish([alert(1)]);
-    const batch = await publisher.publish([alert(2), alert(3)]);
-    expect(single.published).toHaveLength(1);
-    expect(batch).toMatchObject({ failed: [] });
-    expect(batch.published).toHaveLength(2);
-    expect(topic.calls()).toBe(2);
-    expect(topic.messages).toHaveLength(3);
-    expect(topic.messages[0]).toMatchObject({ structure: 'json', subject: expect.stringContaining('Test VBoxManage') });
+let aws: Fauxqs;
+let standIns: SubscribedStandIn[];
+let publisher: SnsAlertPublisher;
+beforeAll(async () => {
+  aws = await startFauxqs();
+  const topicArn = (await aws.sns.send(new CreateTopicCommand({ Name: 'vmsentry-local-alerts' }))).TopicArn!;
+  standIns = await subscribeStandIns(aws, topicArn, LOCAL_SUBSCRIBERS);
+  publisher = new SnsAlertPublisher(aws.sns, topicArn);
+});
+afterAll(() => aws?.stop());
+
+async function inboxes(): Promise<Map<string, SubscriberInbox>> {
+  const result = new Map<string, SubscriberInbox>();
+  for (const standIn of standIns) {
+    result.set(standIn.subscriber.name, inboxOf(standIn.subscriber, await receivedBodies(aws.sqs, standIn)));
+  }
+  return result;
+}
+
+describe('local mode subscribers on fauxqs', () => {
+  it('deliver each alert to the subscribers whose filter takes its severity', async () => {
+    const high = alert(1, 'high');
+    const medium = alert(2, 'medium');
+    const low = alert(3, 'low');
+    expect((await publisher.publish([high, medium, low])).failed).toEqual([]);
+    const received = await inboxes();
+    const ids = (name: string) => [...received.get(name)!.byAlertId.keys()].sort();
+    expect(ids('email')).toEqual([high.id]);
+    expect(ids('slack-notifier')).toEqual([high.id, medium.id].sort());
+    expect(ids('chatbot')).toEqual([high.id, medium.id, low.id].sort());
+    expect(ids('siem')).toEqual([high.id, medium.id, low.id].sort());
+    // The SIEM inbox is the list of published alerts, most severe first.
+    expect(alertsIn(received.get('siem')!).alerts.map((a) => a.severity)).toEqual(['high', 'medium', 'low']);
   });
 
-  it('lets the captured message be read back as the e-mail body and the Slack message', async () => {
-    const topic = new LocalSnsTopic();
-    await new SnsAlertPublisher(topic.client, topic.topicArn).publish([alert(4)]);
-    const [message] = topic.messages;
-    if (!message) throw new Error('nothing captured');
-    const parsed = deliveredAlertOf(message);
-    if (!parsed.ok) throw new Error(parsed.reason);
-    expect(parsed.delivered.alert.host).toBe('ws-04');
-    expect(parsed.delivered.email).toContain('VBoxManage startvm vm4 --type headless');
-    expect(slackAsText(parsed.delivered.slack)).toMatch(/^== HIGH: Test VBoxManage Headless Start ==/);
+  it('render what each received: the e-mail text, the Slack message, the Chatbot title, the SIEM JSON', async () => {
+    const one = alert(4, 'critical');
+    await publisher.publish([one]);
+    const received = await inboxes();
+    const rendered = (name: string) => {
+      const inbox = received.get(name)!;
+      return renderFor(inbox.subscriber.protocol, inbox.byAlertId.get(one.id)!);
+    };
+    expect(rendered('email')).toContain('VBoxManage startvm vm4 --type headless');
+    expect(rendered('email')).toContain(`Alert id ${one.id}`);
+    expect(rendered('slack-notifier')).toMatch(/^== CRITICAL: Test VBoxManage Headless Start ==/);
+    expect(rendered('chatbot')).toMatch(/^CRITICAL: Test VBoxManage Headless Start on ws-04 {2}\[custom notification/);
+    expect(rendered('siem')).toContain(`"id":"${one.id}"`);
   });
 
-  it('refuses a captured message that is not an alert', () => {
-    expect(deliveredAlertOf({ messageId: 'x', message: '{"default":"{}"}', structure: 'json' })).toMatchObject({
-      ok: false,
-    });
-    expect(deliveredAlertOf({ messageId: 'x', message: 'not json', structure: 'json' })).toMatchObject({ ok: false });
+  it('set aside a body that names no alert', () => {
+    const siem = LOCAL_SUBSCRIBERS.find((s) => s.name === 'siem')!;
+    const email = LOCAL_SUBSCRIBERS.find((s) => s.name === 'email')!;
+    expect(inboxOf(siem, ['not json', '{"no":"id"}']).unreadable).toHaveLength(2);
+    expect(inboxOf(email, ['Dear SOC, nothing here']).unreadable).toHaveLength(1);
+    expect(alertsIn(inboxOf(siem, ['{"id":"x"}'])).problems).toHaveLength(1);
   });
 });

@@ -17,15 +17,30 @@ describe('vmsentry local', () => {
     expect(stdout).toMatch(
       /delivering \d+ records from the bundled samples \(samples\/\): 9 CloudWatch Logs subscription event\(s\), 1 EDR feed SQS event\(s\)/,
     );
-    // One alert in full: the SNS e-mail body, then the Slack Block Kit message as text.
-    expect(stdout).toMatch(/━━━ alert 1 of \d+ ━━━ e-mail/);
+    // The alert topic on fauxqs, one queue per subscriber with the stack's filter policies.
+    expect(stdout).toContain(
+      "one queue per subscriber with the stack's filter policy: email (high and above), " +
+        'slack-notifier (medium and above), chatbot (everything), siem (everything)',
+    );
+    // One alert in full (the most severe first), as each subscriber received it: the SNS e-mail body, the Slack
+    // notifier's Block Kit message as text, the Chatbot notification, the SIEM queue's JSON.
+    expect(stdout).toMatch(/━━━ alert 1 of \d+ \(critical\) ━━━ e-mail \(SNS email body\) ━━━/);
     expect(stdout).toContain('WHAT RAN');
-    expect(stdout).toMatch(/^== (HIGH|CRITICAL|MEDIUM): /m);
+    expect(stdout).toMatch(/^== CRITICAL: /m);
+    expect(stdout).toMatch(/━━━ Chatbot \(Slack via AWS Chatbot\) ━━━\nCRITICAL: .*\[custom notification/);
+    expect(stdout).toMatch(/━━━ SIEM queue \(raw alert JSON\) ━━━\n\{"id":"[0-9a-f]+"/);
     expect(stdout).toMatch(/allowlist: \d+ detection\(s\) on host hv-lab-01 suppressed by the seeded entry/);
     expect(stdout).toMatch(/^RULE +SEVERITY +HOST +ALERTS +EVENTS +SUPPRESSED$/m);
     expect(stdout).toMatch(/hv-lab-01 \(allowlisted\) +0 +0 +[1-9]/);
     expect(stdout).toMatch(/Burst of VM Lifecycle Commands on One Host +critical +fin-ws042/);
-    expect(stdout).toMatch(/alerts published: [1-9]\d*/);
+    const published = /alerts published: ([1-9]\d*)/.exec(stdout)?.[1];
+    // Every alert reaches the unfiltered subscribers; e-mail takes only high and above, so fewer.
+    const received =
+      /received by subscriber: email (\d+) \(high and above\), slack-notifier (\d+) \(medium and above\), chatbot (\d+) \(everything\), siem (\d+) \(everything\)/.exec(
+        stdout,
+      );
+    expect(received?.slice(3)).toEqual([published, published]);
+    expect(Number(received?.[1])).toBeLessThan(Number(published));
     expect(stdout).toMatch(/DynamoDB calls: [1-9]\d* +SNS calls: [1-9]\d*/);
     expect(stdout).toMatch(/replay .*: 0 new alert\(s\), [1-9]\d* detection\(s\) deduplicated/);
   }, 60_000);
