@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { startEmulator } from '../../bin/local/emulator';
 import { type Fauxqs, startFauxqs } from '../support/fauxqs';
 
 // The emulator the SNS/SQS/S3 tests stand on: if these fail, read their failures before any other fauxqs test's.
@@ -42,5 +43,14 @@ describe('test/support/fauxqs', () => {
     await aws.s3.send(new PutObjectCommand({ Bucket: 'support-bucket', Key: 'a/b c.json', Body: 'hello' }));
     const out = await aws.s3.send(new GetObjectCommand({ Bucket: 'support-bucket', Key: 'a/b c.json' }));
     expect(await out.Body!.transformToString()).toBe('hello');
+  });
+});
+
+describe('bin/local/emulator', () => {
+  it('stops when asked: the process is gone and its port refuses connections', async () => {
+    const emulator = await startEmulator();
+    expect((await fetch(`${emulator.endpoint}/health`)).ok).toBe(true);
+    await emulator.stop();
+    await expect(fetch(`${emulator.endpoint}/health`)).rejects.toThrow();
   });
 });
