@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { type Detection, describePosition, type NormalizedEvent, primaryHostName } from '../model';
+import { mapBounded } from '../pipeline/concurrency';
 import { scalarText } from './context';
 import type { CorrelationHit, CorrelationStore } from './correlation-store';
 import { getField } from './field-resolution';
@@ -9,14 +11,22 @@ const HOST_FIELDS = new Set(['host', 'computer', 'computername', 'hostname', 'ho
 /** Hits considered per group and window; beyond this the oldest are ignored (bounded work per batch). */
 const MAX_WINDOW_HITS = 2000;
 const SUMMARY_LENGTH = 160;
+/** Groups whose state is read and written at once (one Query + one BatchWrite each). */
+const DEFAULT_CONCURRENCY = 8;
 
-/** Stable identity of an event across retries: host, format, record id or position, and time. */
+/**
+ * Stable identity of an event across retries: a hash of host, format, record id or position, and time. Hashed so a
+ * hostile host name or record id (hundreds of KB) never reaches a stored item.
+ */
 export function eventKeyOf(event: NormalizedEvent): string {
   const { provenance } = event;
   const where =
     provenance.recordId ??
     `${describePosition(provenance)}#${provenance.index}:${provenance.eventId ?? provenance.messageId ?? ''}`;
-  return `${primaryHostName(event.host)}|${provenance.format}|${where}|${event.timeMs}`;
+  return createHash('sha256')
+    .update(`${primaryHostName(event.host)}|${provenance.format}|${where}|${event.timeMs}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function groupKeyOf(groupBy: readonly string[], event: NormalizedEvent): string {
@@ -90,6 +100,11 @@ function windowAround(
   return undefined;
 }
 
+/** Time order, ties broken by event key: the same hits give the same window on every attempt. */
+function byTimeThenKey(a: CorrelationHit, b: CorrelationHit): number {
+  return a.timeMs - b.timeMs || (a.eventKey < b.eventKey ? -1 : a.eventKey > b.eventKey ? 1 : 0);
+}
+
 function drop(perRule: Map<string, number>, ruleId: string): void {
   const left = (perRule.get(ruleId) ?? 1) - 1;
   if (left <= 0) perRule.delete(ruleId);
@@ -109,10 +124,17 @@ interface BatchHit {
   readonly detection: Detection;
 }
 
+export interface CorrelatorOptions {
+  /** Groups whose state calls run at once (default 8). */
+  readonly concurrency?: number;
+}
+
 /**
  * Sigma correlation over detections: records base-rule hits per correlation and group in the CorrelationStore (so
- * state survives across Lambda invocations) and raises a detection when a correlation becomes true. Only hits new
- * to the store can raise, so a retried batch raises nothing twice.
+ * state survives across Lambda invocations) and raises a detection when a window that holds one of the batch's hits
+ * satisfies the correlation. Raising does not depend on the hits being new to the store: a batch retried after a
+ * failed publish raises the same detection again (same event, so the same dedup key and event id), and dedup drops
+ * the double when the first attempt did get through (docs/dedup-protocol.md).
  */
 export class Correlator {
   private readonly byRule = new Map<string, CompiledCorrelation[]>();
@@ -120,6 +142,7 @@ export class Correlator {
   constructor(
     correlations: readonly CompiledCorrelation[],
     private readonly store: CorrelationStore,
+    private readonly options: CorrelatorOptions = {},
   ) {
     for (const correlation of correlations) {
       for (const id of new Set(correlation.ruleIds)) {
@@ -154,10 +177,14 @@ export class Correlator {
         }
       }
     }
+    const results = await mapBounded([...groups.values()], this.options.concurrency ?? DEFAULT_CONCURRENCY, (group) =>
+      this.evaluateGroup(group.correlation, group.groupKey, [...group.hits.values()]),
+    );
     const raised: Detection[] = [];
-    for (const group of groups.values()) {
-      const detection = await this.evaluateGroup(group.correlation, group.groupKey, [...group.hits.values()]);
-      if (detection) raised.push(detection);
+    for (const result of results) {
+      // Correlation state we cannot read or write fails the batch (retried): raising on partial state could miss.
+      if (result.status === 'rejected') throw result.reason;
+      if (result.value) raised.push(result.value);
     }
     return raised;
   }
@@ -171,18 +198,22 @@ export class Correlator {
     const earliest = batch.reduce((min, b) => Math.min(min, b.hit.timeMs), Number.POSITIVE_INFINITY);
     const stored = await this.store.since(correlation.metadata.id, groupKey, earliest - span);
     const known = new Set(stored.map((hit) => hit.eventKey));
-    const fresh = batch.filter((b) => !known.has(b.hit.eventKey)).sort((a, b) => a.hit.timeMs - b.hit.timeMs);
-    if (fresh.length === 0) return undefined;
-    const ttlSeconds = Math.ceil((span * 2) / 1000) + 60;
-    await this.store.append(
-      correlation.metadata.id,
-      groupKey,
-      fresh.map((b) => b.hit),
-      ttlSeconds,
-    );
-    const all = [...stored, ...fresh.map((b) => b.hit)].sort((a, b) => a.timeMs - b.timeMs).slice(-MAX_WINDOW_HITS);
+    const fresh = batch.filter((b) => !known.has(b.hit.eventKey));
+    // Only new hits are written (the store is idempotent anyway; this saves the write on a pure retry).
+    if (fresh.length > 0) {
+      const ttlSeconds = Math.ceil((span * 2) / 1000) + 60;
+      await this.store.append(
+        correlation.metadata.id,
+        groupKey,
+        fresh.map((b) => b.hit),
+        ttlSeconds,
+      );
+    }
+    const all = [...stored, ...fresh.map((b) => b.hit)].sort(byTimeThenKey).slice(-MAX_WINDOW_HITS);
     const byKey = new Map(batch.map((b) => [b.hit.eventKey, b.detection]));
-    for (const candidate of fresh) {
+    // Every hit of the batch is a candidate, stored before or not: a retry must raise what its first attempt raised.
+    const candidates = [...batch].sort((a, b) => byTimeThenKey(a.hit, b.hit));
+    for (const candidate of candidates) {
       const window = windowAround(correlation, all, candidate.hit);
       if (!window) continue;
       return this.detectionFor(correlation, window, byKey);

@@ -1,5 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbCorrelationStore } from '../../lib/adapters/dynamodb-correlation-store';
+import type { RuleMetadata } from '../../lib/model';
+import { Correlator, compileRuleFile } from '../../lib/rules';
+import { makeEvent } from '../rules/helpers';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 
 const TABLES = { allowlist: 'allowlist', state: 'state' };
@@ -64,5 +67,38 @@ describe('DynamoDbCorrelationStore (dynalite)', () => {
       }),
     );
     expect(items.Items?.[0]?.['ttl']).toBe(T0 / 1000 + 600);
+  });
+
+  it('keeps items under the 400 KB item limit when a matching event carries a ~450 KB host name', async () => {
+    const [compiled] = compileRuleFile(
+      'title: Burst\nid: corr-huge\nlevel: critical\ncorrelation:\n  type: event_count\n  rules: [rule-start]\n' +
+        '  group-by: [Host]\n  timespan: 15m\n  condition:\n    gte: 3\n',
+      'c.yml',
+    );
+    if (!compiled?.ok || !('correlation' in compiled)) throw new Error('bad correlation');
+    const rule: RuleMetadata = {
+      id: 'rule-start',
+      title: 'VM start',
+      description: '',
+      severity: 'high',
+      techniques: [],
+      tags: [],
+      references: [],
+      falsepositives: [],
+      dedupFields: [],
+    };
+    const host = { hostname: `${'h'.repeat(450_000)}.corp.example` };
+    const detections = [0, 1, 2].map((minute) => ({
+      rule,
+      severity: rule.severity,
+      event: makeEvent({
+        host,
+        recordId: `r${minute}`,
+        time: new Date(T0 + minute * 60_000).toISOString(),
+        fields: { CommandLine: 'VBoxManage startvm x' },
+      }),
+    }));
+    const correlator = new Correlator([compiled.correlation], new DynamoDbCorrelationStore(db.doc, TABLES.state));
+    expect(await correlator.process(detections)).toHaveLength(1);
   });
 });

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import type { Detection, NormalizedEvent, RuleMetadata } from '../../lib/model';
+import type { AlertPublisher } from '../../lib/alerts/publisher';
+import { StaticAllowlistStore } from '../../lib/allowlist/store';
+import { MemoryDedupStore } from '../../lib/dedup/memory-store';
+import type { Alert, Detection, NormalizedEvent, RuleMetadata } from '../../lib/model';
+import { runPipeline } from '../../lib/pipeline';
 import {
   type CompiledCorrelation,
   type CorrelationHit,
@@ -150,11 +154,23 @@ describe('Correlator', () => {
   });
 
   describe('idempotency and shared state', () => {
-    it('does not raise again when the same batch is fed twice', async () => {
+    it('raises again, on the same event, when the same batch is fed again (a retry after a failed publish)', async () => {
+      // Raising must not depend on the hits being new to the store: the first attempt stored them, then its publish
+      // failed. Dedup (same rule, host and event) drops the double when the first attempt did get through.
       const correlator = new Correlator([correlation(TEMPORAL)], new InMemoryCorrelationStore());
       const batch = [hit(DRIVER, at(0, 'ws01', 'r1')), hit(HEADLESS, at(2, 'ws01', 'r2'))];
-      expect(await correlator.process(batch)).toHaveLength(1);
-      expect(await correlator.process(batch)).toEqual([]);
+      const first = await correlator.process(batch);
+      const retry = await correlator.process(batch);
+      expect(first).toHaveLength(1);
+      expect(retry).toHaveLength(1);
+      expect(retry[0]?.event).toBe(first[0]?.event);
+      expect(retry[0]?.context).toEqual(first[0]?.context);
+    });
+
+    it('raises nothing for a batch whose hits complete no window, even when older stored hits did', async () => {
+      const correlator = new Correlator([correlation(TEMPORAL)], new InMemoryCorrelationStore());
+      await correlator.process([hit(DRIVER, at(0, 'ws01', 'r1')), hit(HEADLESS, at(2, 'ws01', 'r2'))]);
+      expect(await correlator.process([hit(HEADLESS, at(30, 'ws01', 'r3'))])).toEqual([]);
     });
 
     it('does not count a re-fed event twice', async () => {
@@ -193,6 +209,103 @@ describe('Correlator', () => {
       await correlator.process([hit(DRIVER, event)]);
       expect(appended).toHaveLength(1);
       expect(appended[0]?.map((h) => h.ruleId).sort()).toEqual(['rule-driver', 'rule-headless']);
+    });
+  });
+
+  describe('under retry, through the pipeline', () => {
+    it('publishes the correlation alert exactly once overall when the first publish fails and the batch is retried', async () => {
+      const burst = correlation(COUNT, 'critical');
+      const store = new InMemoryCorrelationStore();
+      const delivered: Alert[] = [];
+      let failNext = true;
+      const publisher: AlertPublisher = {
+        publish: async (alerts) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error('SNS is down');
+          }
+          delivered.push(...alerts);
+          return { published: alerts.map((alert) => alert.id), failed: [] };
+        },
+      };
+      const events = [0, 1, 2].map((minute) => at(minute, 'ws01', `burst-${minute}`));
+      const batch = {
+        events,
+        errors: [],
+        records: events.length,
+        eventsByFormat: {},
+        errorsByFormat: {},
+        unknown: 0,
+      };
+      const deps = {
+        ruleSet: { match: (event: NormalizedEvent) => [hit(HEADLESS, event)] },
+        correlationOnly: new Set(['rule-headless']),
+        allowlist: new StaticAllowlistStore([]),
+        dedup: new MemoryDedupStore(),
+        publisher,
+        clock: () => Date.UTC(2026, 10, 27, 10, 5),
+        config: { dedupWindowSeconds: 3600, minSeverity: 'low' as const },
+      };
+      // A fresh Correlator per attempt: the retry may run in a new execution environment; only the store persists.
+      await expect(runPipeline(batch, { ...deps, correlator: new Correlator([burst], store) })).rejects.toThrow();
+      await runPipeline(batch, { ...deps, correlator: new Correlator([burst], store) });
+      await runPipeline(batch, { ...deps, correlator: new Correlator([burst], store) });
+      expect(delivered.map((alert) => alert.ruleId)).toEqual([burst.metadata.id]);
+      expect(delivered[0]?.severity).toBe('critical');
+    });
+  });
+
+  describe('state calls', () => {
+    it('reads and writes the state of different groups concurrently, at most `concurrency` at once', async () => {
+      const inner = new InMemoryCorrelationStore();
+      let inFlight = 0;
+      let most = 0;
+      const slow: CorrelationStore = {
+        append: (id, group, hits, ttl) => inner.append(id, group, hits, ttl),
+        since: async (id, group, sinceMs) => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight -= 1;
+          return inner.since(id, group, sinceMs);
+        },
+      };
+      const correlator = new Correlator([correlation(COUNT)], slow, { concurrency: 3 });
+      const hosts = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+      await correlator.process(hosts.map((host, i) => hit(HEADLESS, at(0, host, `h${i}`))));
+      expect(most).toBe(3);
+    });
+
+    it('fails the batch when the state of any group cannot be read (the invocation is retried)', async () => {
+      const broken: CorrelationStore = {
+        append: async () => {},
+        since: async (_id, group) => {
+          if (group === 'b') throw new Error('throttled');
+          return [];
+        },
+      };
+      const correlator = new Correlator([correlation(COUNT)], broken);
+      await expect(
+        correlator.process([hit(HEADLESS, at(0, 'a', '1')), hit(HEADLESS, at(0, 'b', '2'))]),
+      ).rejects.toThrow('throttled');
+    });
+
+    it('stores bounded event keys: a 450 KB host name does not reach the store', async () => {
+      const appended: CorrelationHit[] = [];
+      const inner = new InMemoryCorrelationStore();
+      const recording: CorrelationStore = {
+        append: (id, group, hits, ttl) => {
+          appended.push(...hits);
+          return inner.append(id, group, hits, ttl);
+        },
+        since: (id, group, sinceMs) => inner.since(id, group, sinceMs),
+      };
+      const huge = 'h'.repeat(450_000);
+      const correlator = new Correlator([correlation(COUNT)], recording);
+      const raised = await correlator.process([0, 1, 2].map((m) => hit(HEADLESS, at(m, huge, `x${m}`))));
+      expect(raised).toHaveLength(1);
+      expect(appended).toHaveLength(3);
+      for (const stored of appended) expect(JSON.stringify(stored).length).toBeLessThan(1024);
     });
   });
 
