@@ -112,12 +112,18 @@ export class ClaimsPendingError extends Error {
   }
 }
 
-/** Dedup state could not be read or written; held claims were released. The invocation must fail and retry. */
+/**
+ * Some keys could not be claimed (DynamoDB error, or a key so busy that its optimistic writes kept losing). Every other
+ * key was delivered; the invocation must fail so the batch is retried, and the retry finds the delivered keys
+ * published (suppressed) and claims the failed ones.
+ */
 export class DedupStageError extends Error {
   override readonly name = 'DedupStageError';
   constructor(
     readonly outcome: PipelineOutcome,
     cause: unknown,
+    /** Partition keys whose claim failed. */
+    readonly keys: readonly string[] = [],
   ) {
     super(`dedup state unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
@@ -167,7 +173,7 @@ export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promi
   if (kept.length === 0) return outcome([], status);
 
   const groups = groupByDedupKey(kept, deps.config.dedupWindowSeconds);
-  const claimed = await claimAll(groups, deps, () => outcome([], status));
+  const { claimed, failures } = await claimAll(groups, deps, counts);
   const { toPublish, pending } = sortClaims(claimed, status, counts);
   const { published, failed } = await publishAndConfirm(toPublish, deps, counts);
 
@@ -185,6 +191,13 @@ export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promi
       failed.map((item) => ({ id: item.alert.id, error: item.error })),
     );
   }
+  // Claim failures are per key: the other keys went out above; this forces the retry the failed keys need.
+  if (failures.length > 0)
+    throw new DedupStageError(
+      result,
+      failures[0]?.error,
+      failures.map((failure) => failure.pk),
+    );
   if (pending.length > 0) throw new ClaimsPendingError(result, pending);
   return result;
 }
@@ -349,12 +362,15 @@ function groupByDedupKey(detections: readonly Detection[], defaultWindowSeconds:
   return [...groups.values()];
 }
 
-/** Claim every group; if any claim fails, give back the claims already held and fail. */
+/**
+ * Claim every group, at most `stateConcurrency` at once. A failed claim fails only its own key (isolated): the other
+ * keys go on to publish, and the run fails afterwards so the failed keys are retried (docs/dedup-protocol.md).
+ */
 async function claimAll(
   groups: readonly Group[],
   deps: PipelineDeps,
-  partial: () => PipelineOutcome,
-): Promise<Claimed[]> {
+  counts: PipelineCounts,
+): Promise<{ claimed: Claimed[]; failures: { pk: string; error: unknown }[] }> {
   const now = deps.clock();
   const results = await mapBounded(groups, deps.config.stateConcurrency ?? DEFAULT_STATE_CONCURRENCY, (group) => {
     const times = group.detections.map((detection) => detection.event.timeMs);
@@ -369,18 +385,18 @@ async function claimAll(
       nowMs: now,
     });
   });
-  const failure = results.find((result) => result.status === 'rejected');
-  if (failure) {
-    const held = results.flatMap((result) =>
-      result.status === 'fulfilled' && result.value.kind === 'publish' ? [result.value.ticket] : [],
-    );
-    await releaseAll(held, deps);
-    throw new DedupStageError(partial(), failure.reason);
-  }
-  return results.map((result, index) => ({
-    group: groups[index] as Group,
-    decision: (result as PromiseFulfilledResult<ClaimDecision>).value,
-  }));
+  const claimed: Claimed[] = [];
+  const failures: { pk: string; error: unknown }[] = [];
+  results.forEach((result, index) => {
+    const group = groups[index] as Group;
+    if (result.status === 'fulfilled') {
+      claimed.push({ group, decision: result.value });
+    } else {
+      counts.claimFailures += group.detections.length;
+      failures.push({ pk: group.key.pk, error: result.reason });
+    }
+  });
+  return { claimed, failures };
 }
 
 async function releaseAll(tickets: readonly ClaimTicket[], deps: PipelineDeps): Promise<void> {
@@ -424,11 +440,16 @@ function alertFor(group: Group, decision: Extract<ClaimDecision, { kind: 'publis
           (previous.published ? ' (alerted once then, repeats counted)' : ' (never alerted)'),
       );
     }
-    return buildAlert({ detection: { ...detection, context }, dedup, allowlist: status });
+    return buildAlert({
+      detection: { ...detection, context },
+      dedup,
+      allowlist: status,
+      windowStartMs: window.windowStartMs,
+    });
   } catch (error) {
     return fallbackAlert(
       {
-        id: fallbackIdOf(detection, dedup, status),
+        id: fallbackIdOf(detection, dedup, status, window.windowStartMs),
         ruleId: detection.rule.id,
         title: detection.rule.title,
         severity: detection.severity,
@@ -447,16 +468,23 @@ function alertFor(group: Group, decision: Extract<ClaimDecision, { kind: 'publis
  * The id the full alert would have carried, so a retry that renders fully is deduplicated against this fallback:
  * buildAlert on the detection stripped of its evidence (the id depends on rule, host and dedup state only).
  */
-function fallbackIdOf(detection: Detection, dedup: Alert['dedup'], status: AllowlistStatus): string {
+function fallbackIdOf(
+  detection: Detection,
+  dedup: Alert['dedup'],
+  status: AllowlistStatus,
+  windowStartMs: number,
+): string {
   try {
     const { raw: _raw, ...event } = detection.event;
     return buildAlert({
       detection: { rule: detection.rule, severity: detection.severity, event: { ...event, fields: {} } },
       dedup,
       allowlist: status,
+      windowStartMs,
     }).id;
   } catch {
-    return alertIdOf(dedup.key, dedup.firstSeen);
+    // The id is a hash of the dedup key and the window start (lib/alerts/build.ts), whatever else failed.
+    return alertIdOf(dedup.key, isoTime(windowStartMs));
   }
 }
 

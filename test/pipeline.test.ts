@@ -215,7 +215,7 @@ describe('runPipeline', () => {
     expect([...dedup.records.values()][0]?.state).toBe('released');
   });
 
-  it('releases claims already held and throws when a dedup claim fails', async () => {
+  it('publishes the keys it could claim and throws for the one whose claim failed (per-key isolation)', async () => {
     const { deps, publisher, dedup } = setup();
     let calls = 0;
     const flaky: DedupStore = {
@@ -225,8 +225,8 @@ describe('runPipeline', () => {
     };
     const error = await runPipeline(batchOf([vbox(0, 'a'), vbox(1, 'b')]), { ...deps, dedup: flaky }).catch((e) => e);
     expect(error).toBeInstanceOf(DedupStageError);
-    expect(publisher.calls).toBe(0);
-    expect([...dedup.records.values()].map((record) => record.state)).toEqual(['released']);
+    expect(publisher.alerts.map((alert) => alert.host)).toEqual(['a']);
+    expect([...dedup.records.values()].map((record) => record.state)).toEqual(['published']);
   });
 
   it('keeps the alert published when confirming fails, and counts it', async () => {

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { type Alert, type AllowlistStatus, type Detection, hostKeys, primaryHostName } from '../model';
 
 /**
- * Deterministic alert id: the same dedup key and window start always give the same id, so a retried publish
- * carries the id of the first attempt and consumers can drop the duplicate.
+ * Deterministic alert id: the same dedup key and window start always give the same id, so a retried publish (or a
+ * takeover of the claim, which keeps the window) carries the id of the first attempt and consumers can drop the
+ * duplicate. The window start, not the earliest event time: a takeover may bring an earlier event.
  */
-export function alertIdOf(dedupKey: string, firstSeen: string): string {
-  return createHash('sha256').update(dedupKey).update('\u0000').update(firstSeen).digest('hex').slice(0, 32);
+export function alertIdOf(dedupKey: string, windowStart: string): string {
+  return createHash('sha256').update(dedupKey).update('\u0000').update(windowStart).digest('hex').slice(0, 32);
 }
 
 /** What an alert says about its detection, independent of pipeline state (no id, dedup or allowlist decision). */
@@ -31,13 +32,23 @@ export function detectionFacts(detection: Detection): DetectionFacts {
   };
 }
 
-/** One detection, its dedup state and the allowlist decision, as the alert every renderer and consumer reads. */
-export function buildAlert(input: { detection: Detection; dedup: Alert['dedup']; allowlist: AllowlistStatus }): Alert {
-  const { detection, dedup, allowlist } = input;
+/**
+ * One detection, its dedup state and the allowlist decision, as the alert every renderer and consumer reads.
+ * `windowStartMs` is the dedup window's start (the id's input); alerts outside the dedup protocol (the allowlist
+ * audit) have no window and use their first-seen time.
+ */
+export function buildAlert(input: {
+  detection: Detection;
+  dedup: Alert['dedup'];
+  allowlist: AllowlistStatus;
+  windowStartMs?: number;
+}): Alert {
+  const { detection, dedup, allowlist, windowStartMs } = input;
+  const windowStart = windowStartMs !== undefined ? new Date(windowStartMs).toISOString() : dedup.firstSeen;
   // Key order is the published JSON's: the rule's response note, when it has one, comes last.
   const { response, ...facts } = detectionFacts(detection);
   return {
-    id: alertIdOf(dedup.key, dedup.firstSeen),
+    id: alertIdOf(dedup.key, windowStart),
     ...facts,
     dedup: { ...dedup },
     allowlist,

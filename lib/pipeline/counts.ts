@@ -22,6 +22,8 @@ export interface PipelineCounts {
   /** Alerts published. */
   published: number;
   publishFailures: number;
+  /** Detections whose dedup claim failed (DynamoDB error or a contended key): the batch is retried for them. */
+  claimFailures: number;
   /** Allowlist lookups that failed, so alerts went out 'unfiltered'. */
   failClosedLookups: number;
   /** Alerts published whose confirm failed or found the claim taken over: a duplicate alert is possible. */
@@ -51,6 +53,7 @@ export function emptyCounts(): PipelineCounts {
     pending: 0,
     published: 0,
     publishFailures: 0,
+    claimFailures: 0,
     failClosedLookups: 0,
     confirmLost: 0,
     floods: 0,
