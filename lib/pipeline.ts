@@ -374,7 +374,10 @@ async function claimAll(
   const now = deps.clock();
   const results = await mapBounded(groups, deps.config.stateConcurrency ?? DEFAULT_STATE_CONCURRENCY, (group) => {
     const times = group.detections.map((detection) => detection.event.timeMs);
+    const speaker = representative(group);
     return deps.dedup.claim({
+      title: speaker.rule.title,
+      severity: speaker.severity,
       pk: group.key.pk,
       ruleId: group.key.ruleId,
       host: group.key.host,

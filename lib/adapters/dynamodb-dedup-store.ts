@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { followUpOwed, SWEEP_SHARD } from '../dedup/follow-up';
 import {
   type ClaimDecision,
   type ClaimRequest,
@@ -9,7 +10,9 @@ import {
   decideClaim,
   windowEndMs,
 } from '../dedup/state';
-import { DedupContentionError, type DedupStore, DedupUnavailableError } from '../dedup/store';
+import { DEDUP_RETENTION_SECONDS, DedupContentionError, type DedupStore, DedupUnavailableError } from '../dedup/store';
+import { SEVERITIES as MODEL_SEVERITIES, type Severity } from '../model';
+import { FOLLOW_UP_INDEX } from '../model/tables';
 import { isConditionalCheckFailed } from './dynamodb-errors';
 
 export interface DynamoDbDedupOptions {
@@ -18,7 +21,10 @@ export interface DynamoDbDedupOptions {
   readonly recentLimit?: number;
   /** Optimistic-write attempts per claim before DedupContentionError. */
   readonly maxAttempts?: number;
-  /** Kept after the window ends before DynamoDB TTL may delete the item. */
+  /**
+   * Kept after the window ends before DynamoDB TTL may delete the item (default DEDUP_RETENTION_SECONDS: the replay
+   * horizon of the failure queues plus a day, so a redrive is still deduplicated).
+   */
   readonly ttlMarginSeconds?: number;
   readonly token?: () => string;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -27,6 +33,13 @@ export interface DynamoDbDedupOptions {
 /** The sort key of dedup items (the table is shared with correlation state). */
 export const DEDUP_SORT_KEY = 'window';
 const STATES = new Set(['claimed', 'published', 'released']);
+const SEVERITIES: ReadonlySet<string> = new Set(MODEL_SEVERITIES);
+/** Zero-padded epoch ms: the follow-up index sorts due times as strings. */
+const TIME_DIGITS = 15;
+
+export function paddedTime(ms: number): string {
+  return String(Math.max(0, Math.floor(ms))).padStart(TIME_DIGITS, '0');
+}
 
 /**
  * Claim-publish-confirm on the STATE_TABLE (docs/dedup-protocol.md). A claim reads the record consistently, applies
@@ -124,26 +137,42 @@ export class DynamoDbDedupStore implements DedupStore {
   }
 
   private itemOf(pk: string, record: DedupRecord): Record<string, unknown> {
-    const margin = this.options.ttlMarginSeconds ?? 86_400;
-    const item: Record<string, unknown> = {
-      pk,
-      sk: DEDUP_SORT_KEY,
-      state: record.state,
-      ruleId: record.ruleId,
-      host: record.host,
-      windowStart: record.windowStartMs,
-      windowSeconds: record.windowSeconds,
-      count: record.count,
-      firstSeen: record.firstSeenMs,
-      lastSeen: record.lastSeenMs,
-      recent: [...record.recent],
-      version: record.version,
-      ttl: Math.ceil(windowEndMs(record) / 1000) + margin,
-    };
-    if (record.claimToken !== undefined) item['claimToken'] = record.claimToken;
-    if (record.leaseUntilMs !== undefined) item['leaseUntil'] = record.leaseUntilMs;
-    return item;
+    return dedupItemOf(pk, record, this.options.ttlMarginSeconds ?? DEDUP_RETENTION_SECONDS);
   }
+}
+
+/**
+ * The item of a record. A record owed a follow-up (more events than its alert said) carries the sparse follow-up
+ * index's keys, due at the window end; every other item leaves the index.
+ */
+export function dedupItemOf(pk: string, record: DedupRecord, ttlMarginSeconds: number): Record<string, unknown> {
+  const item: Record<string, unknown> = {
+    pk,
+    sk: DEDUP_SORT_KEY,
+    state: record.state,
+    ruleId: record.ruleId,
+    host: record.host,
+    windowStart: record.windowStartMs,
+    windowSeconds: record.windowSeconds,
+    count: record.count,
+    firstSeen: record.firstSeenMs,
+    lastSeen: record.lastSeenMs,
+    recent: [...record.recent],
+    batches: [...record.batches],
+    alerted: record.alerted,
+    followedUp: record.followedUp,
+    version: record.version,
+    ttl: Math.ceil(windowEndMs(record) / 1000) + ttlMarginSeconds,
+  };
+  if (record.title !== undefined) item['title'] = record.title;
+  if (record.severity !== undefined) item['severity'] = record.severity;
+  if (record.claimToken !== undefined) item['claimToken'] = record.claimToken;
+  if (record.leaseUntilMs !== undefined) item['leaseUntil'] = record.leaseUntilMs;
+  if (followUpOwed(record)) {
+    item[FOLLOW_UP_INDEX.partitionKey.name] = SWEEP_SHARD;
+    item[FOLLOW_UP_INDEX.sortKey.name] = paddedTime(windowEndMs(record));
+  }
+  return item;
 }
 
 /** Write only if the item is still what we read (by version), or still absent. */
@@ -168,7 +197,7 @@ function conditionFor(item: Record<string, unknown> | undefined): {
 }
 
 /** A stored record, or undefined when the item is not a valid record (it is then overwritten as if absent). */
-function recordOf(item: Record<string, unknown>): DedupRecord | undefined {
+export function recordOf(item: Record<string, unknown>): DedupRecord | undefined {
   const num = (name: string): number | undefined =>
     typeof item[name] === 'number' && Number.isFinite(item[name]) ? (item[name] as number) : undefined;
   const str = (name: string): string | undefined =>
@@ -192,11 +221,12 @@ function recordOf(item: Record<string, unknown>): DedupRecord | undefined {
   ) {
     return undefined;
   }
-  const recent = Array.isArray(item['recent'])
-    ? (item['recent'] as unknown[]).filter((key): key is string => typeof key === 'string')
-    : [];
+  const strings = (name: string): string[] =>
+    Array.isArray(item[name]) ? (item[name] as unknown[]).filter((key): key is string => typeof key === 'string') : [];
   const token = str('claimToken');
   const lease = num('leaseUntil');
+  const title = str('title');
+  const severity = str('severity');
   return {
     state: state as DedupRecord['state'],
     ruleId: str('ruleId') ?? '',
@@ -206,8 +236,14 @@ function recordOf(item: Record<string, unknown>): DedupRecord | undefined {
     count,
     firstSeenMs,
     lastSeenMs,
-    recent,
+    recent: strings('recent'),
+    batches: strings('batches'),
+    // Items written before these attributes existed: their alert carried their count, nothing is owed.
+    alerted: num('alerted') ?? count,
+    followedUp: num('followedUp') ?? 0,
     version,
+    ...(title !== undefined ? { title } : {}),
+    ...(severity !== undefined && SEVERITIES.has(severity) ? { severity: severity as Severity } : {}),
     ...(token !== undefined ? { claimToken: token } : {}),
     ...(lease !== undefined ? { leaseUntilMs: lease } : {}),
   };

@@ -2,6 +2,8 @@
  * The dedup state machine, pure: what a claim does to the stored record. Both the DynamoDB adapter and the in-memory
  * store apply it; the adapter makes it atomic with a version-conditioned write. See docs/dedup-protocol.md.
  */
+import { createHash } from 'node:crypto';
+import type { Severity } from '../model';
 
 export type DedupState = 'claimed' | 'published' | 'released';
 
@@ -20,6 +22,18 @@ export interface DedupRecord {
   readonly leaseUntilMs?: number;
   /** Ids of the most recent events counted, newest last: a retried batch is recognised and not counted again. */
   readonly recent: readonly string[];
+  /**
+   * Fingerprints of the most recent claim requests (all their event ids at once), newest last: a retried batch with
+   * more events for the key than `recent` holds is still recognised as a whole.
+   */
+  readonly batches: readonly string[];
+  /** The count the window's alert carried (set when claimed). More than this at window end is owed a follow-up. */
+  readonly alerted: number;
+  /** The count a follow-up ("seen N more times") already reported for this window; 0 when none was sent. */
+  readonly followedUp: number;
+  /** For the follow-up message: the alerted rule's title and severity (bounded). */
+  readonly title?: string;
+  readonly severity?: Severity;
   /** Incremented by every write; writes are conditioned on it. */
   readonly version: number;
 }
@@ -35,6 +49,9 @@ export interface ClaimRequest {
   readonly firstSeenMs: number;
   readonly lastSeenMs: number;
   readonly nowMs: number;
+  /** The alert's title and severity, kept on the record for the follow-up message. */
+  readonly title?: string;
+  readonly severity?: Severity;
 }
 
 export interface WindowSummary {
@@ -89,6 +106,10 @@ export interface ClaimTransition {
 }
 
 export const DEFAULT_RECENT_LIMIT = 64;
+/** Request fingerprints remembered per key (16 hex characters each: the item stays small). */
+export const BATCH_LIMIT = 16;
+/** Text kept on the record (title, host): informational only, the key is a hash. */
+export const MAX_RECORD_TEXT = 256;
 
 function unique(keys: readonly string[]): string[] {
   return [...new Set(keys)];
@@ -108,19 +129,46 @@ export function windowEndMs(record: Pick<DedupRecord, 'windowStartMs' | 'windowS
   return record.windowStartMs + record.windowSeconds * 1000;
 }
 
+/** One fingerprint for the whole set of event ids of a request, whatever their order or number. */
+export function batchFingerprint(eventKeys: readonly string[]): string {
+  return createHash('sha256').update(unique(eventKeys).sort().join('\n')).digest('hex').slice(0, 16);
+}
+
+/** A claim is live while its lease runs: its holder may still publish, whatever the window says. */
+function liveClaim(record: DedupRecord, nowMs: number): boolean {
+  return record.state === 'claimed' && (record.leaseUntilMs ?? 0) > nowMs;
+}
+
+export function bounded(text: string): string {
+  return text.length > MAX_RECORD_TEXT ? `${text.slice(0, MAX_RECORD_TEXT - 1)}…` : text;
+}
+
 /** Decide a claim against the current record (undefined: none). */
 export function decideClaim(
   current: DedupRecord | undefined,
   request: ClaimRequest,
   options: ClaimOptions,
 ): ClaimTransition {
+  const fingerprint = batchFingerprint(request.eventKeys);
   const known = new Set(current?.recent ?? []);
-  const fresh = unique(request.eventKeys).filter((key) => !known.has(key));
+  // A request seen before as a whole (a retry) brings nothing new, however many events it holds.
+  const fresh = current?.batches.includes(fingerprint)
+    ? []
+    : unique(request.eventKeys).filter((key) => !known.has(key));
+  const batches = remember(
+    current?.batches ?? [],
+    current?.batches.includes(fingerprint) ? [] : [fingerprint],
+    BATCH_LIMIT,
+  );
+  const described = {
+    ...(request.title !== undefined ? { title: bounded(request.title) } : {}),
+    ...(request.severity !== undefined ? { severity: request.severity } : {}),
+  };
   const claim = (base: DedupRecord | undefined, count: number, firstSeenMs: number, lastSeenMs: number) => {
     const next: DedupRecord = {
       state: 'claimed',
-      ruleId: request.ruleId,
-      host: request.host,
+      ruleId: bounded(request.ruleId),
+      host: bounded(request.host),
       windowStartMs: base?.windowStartMs ?? request.nowMs,
       windowSeconds: base?.windowSeconds ?? request.windowSeconds,
       count,
@@ -129,19 +177,24 @@ export function decideClaim(
       claimToken: options.token,
       leaseUntilMs: request.nowMs + options.leaseMs,
       recent: remember(current?.recent ?? [], fresh, options.recentLimit),
+      batches,
+      // The alert about to be published carries this count; repeats beyond it are owed a follow-up.
+      alerted: count,
+      followedUp: base?.followedUp ?? 0,
+      ...described,
       version: (current?.version ?? 0) + 1,
     };
     return next;
   };
 
-  // No record, or the window is over: a new window starts with this batch's new events.
-  if (current === undefined || windowEndMs(current) <= request.nowMs) {
+  // No record, or the window is over (and no claim on it is still live): a new window starts with the new events.
+  if (current === undefined || (windowEndMs(current) <= request.nowMs && !liveClaim(current, request.nowMs))) {
     if (current !== undefined && fresh.length === 0 && current.state === 'published') {
       // A retry of events that were already alerted on: nothing new to say.
       return { decision: suppressed(current, 'published', 0), next: undefined };
     }
     if (current !== undefined && fresh.length === 0) {
-      // Counted in the old window but never published (released or crashed): publish that window now.
+      // Counted in the old window but never published (released, or its holder's lease ran out): publish it now.
       const next = claim(current, current.count, current.firstSeenMs, current.lastSeenMs);
       return { decision: { kind: 'publish', ticket: ticketOf(request, options), window: summary(next) }, next };
     }
@@ -165,15 +218,14 @@ export function decideClaim(
   const count = current.count + fresh.length;
   const firstSeenMs = fresh.length > 0 ? Math.min(current.firstSeenMs, request.firstSeenMs) : current.firstSeenMs;
   const lastSeenMs = fresh.length > 0 ? Math.max(current.lastSeenMs, request.lastSeenMs) : current.lastSeenMs;
-  const staleClaim = current.state === 'claimed' && (current.leaseUntilMs ?? 0) <= request.nowMs;
 
   // Never published in this window (the publisher failed and released, or crashed and its lease ran out): take over.
-  if (current.state === 'released' || staleClaim) {
+  if (current.state === 'released' || (current.state === 'claimed' && !liveClaim(current, request.nowMs))) {
     const next = claim(current, count, firstSeenMs, lastSeenMs);
     return { decision: { kind: 'publish', ticket: ticketOf(request, options), window: summary(next) }, next };
   }
 
-  // Published in this window, or freshly claimed by another invocation: count, do not publish.
+  // Published in this window, or claimed by another invocation whose lease still runs: count, do not publish.
   const reason = current.state === 'published' ? 'published' : 'in-flight';
   if (fresh.length === 0 && reason === 'in-flight')
     return { decision: { kind: 'pending', window: summary(current) }, next: undefined };
@@ -184,6 +236,7 @@ export function decideClaim(
     firstSeenMs,
     lastSeenMs,
     recent: remember(current.recent, fresh, options.recentLimit),
+    batches,
     version: current.version + 1,
   };
   return { decision: suppressed(next, reason, fresh.length), next };

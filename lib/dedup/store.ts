@@ -12,6 +12,14 @@ export interface DedupStore {
   release(ticket: ClaimTicket): Promise<boolean>;
 }
 
+/**
+ * How long a dedup record outlives its window. Failure queues (DLQ, on-failure destination, EDR dead letters) keep a
+ * message at most 14 days (SQS's maximum retention), so a redrive is never later than that; one more day covers the
+ * window itself and the redrive's own retries. A record kept this long still deduplicates every replay.
+ */
+export const REPLAY_HORIZON_SECONDS = 14 * 86_400;
+export const DEDUP_RETENTION_SECONDS = REPLAY_HORIZON_SECONDS + 86_400;
+
 /** The dedup store could not be read or written; the invocation must fail so the batch is retried. */
 export class DedupUnavailableError extends Error {
   override readonly name = 'DedupUnavailableError';

@@ -119,6 +119,58 @@ describe('decideClaim', () => {
   });
 });
 
+describe('decideClaim: no duplicate after the window ends', () => {
+  it('does not take over a live claim after the window ended: a late duplicate of the same events is pending', () => {
+    // The lease (derived from the function timeout) can outlast a short window: the holder is still publishing.
+    const long = { ...OPTIONS, leaseMs: 120_000 };
+    const held = decideClaim(undefined, request({ windowSeconds: 60 }), { ...long, token: 'holder' }).next;
+    const { decision, next } = decideClaim(held, request({ windowSeconds: 60, nowMs: T0 + 90_000 }), long);
+    expect(decision).toMatchObject({ kind: 'pending' });
+    expect(next).toBeUndefined();
+  });
+
+  it('counts new events into a live claim after its window ended instead of overwriting the holder', () => {
+    const long = { ...OPTIONS, leaseMs: 120_000 };
+    const held = decideClaim(undefined, request({ windowSeconds: 60 }), { ...long, token: 'holder' }).next;
+    const { decision, next } = decideClaim(
+      held,
+      request({ windowSeconds: 60, eventKeys: ['late'], nowMs: T0 + 90_000 }),
+      long,
+    );
+    expect(decision).toMatchObject({ kind: 'suppress', reason: 'in-flight', window: { count: 2 } });
+    expect(next).toMatchObject({ claimToken: 'holder', windowStartMs: T0 });
+  });
+
+  it('recognises a retried batch of more events than the ring holds, after the window ended: no second alert', () => {
+    const many = ['a', 'b', 'c', 'd', 'e', 'f']; // recentLimit is 4 here: two fall out of the ring
+    const claim = decideClaim(undefined, request({ eventKeys: many }), OPTIONS).next as DedupRecord;
+    const published = confirmed(claim, { pk: 'dedup#k', token: 'tok-1' });
+    const { decision, next } = decideClaim(published, request({ eventKeys: many, nowMs: T0 + 7200_000 }), OPTIONS);
+    expect(decision).toMatchObject({ kind: 'suppress', reason: 'published', newEvents: 0 });
+    expect(next).toBeUndefined();
+  });
+
+  it('does not over-count a retried batch of more events than the ring holds within the window', () => {
+    const many = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const claim = decideClaim(undefined, request({ eventKeys: many }), OPTIONS).next as DedupRecord;
+    const published = confirmed(claim, { pk: 'dedup#k', token: 'tok-1' });
+    const { decision } = decideClaim(
+      published,
+      request({ eventKeys: [...many].reverse(), nowMs: T0 + 60_000 }),
+      OPTIONS,
+    );
+    expect(decision).toMatchObject({ kind: 'suppress', newEvents: 0, window: { count: 6 } });
+  });
+
+  it('remembers a bounded number of batch fingerprints', () => {
+    let record: DedupRecord | undefined;
+    for (let i = 0; i < 40; i++) {
+      record = decideClaim(record, request({ eventKeys: [`e${i}`], nowMs: T0 + i }), OPTIONS).next ?? record;
+    }
+    expect(record?.batches.length).toBeLessThanOrEqual(16);
+  });
+});
+
 describe('confirmed / released', () => {
   const held = decideClaim(undefined, request(), OPTIONS).next;
 

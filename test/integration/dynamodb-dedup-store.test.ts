@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DEDUP_SORT_KEY, DynamoDbDedupStore } from '../../lib/adapters/dynamodb-dedup-store';
+import { dedupKeyOf } from '../../lib/dedup/key';
 import type { ClaimRequest } from '../../lib/dedup/state';
-import { DedupUnavailableError } from '../../lib/dedup/store';
+import { DedupUnavailableError, REPLAY_HORIZON_SECONDS } from '../../lib/dedup/store';
+import { detection, processEvent } from '../allowlist/fixtures';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 
 const TABLES = { allowlist: 'allowlist', state: 'state' };
@@ -99,5 +101,35 @@ describe('DynamoDbDedupStore (dynalite)', () => {
     const broken = new DynamoDbDedupStore(db.doc, 'no-such-table', { leaseSeconds: 30 });
     await expect(broken.claim(request('dedup#x'))).rejects.toBeInstanceOf(DedupUnavailableError);
     await expect(broken.confirm({ pk: 'dedup#x', token: 't' })).rejects.toBeInstanceOf(DedupUnavailableError);
+  });
+
+  it("keeps a dedup item past the failure queues' 14-day replay horizon, so a redrive is still deduplicated", async () => {
+    const decision = await store.claim(request('dedup#retained'));
+    if (decision.kind !== 'publish') throw new Error('expected a claim');
+    const ttl = (await read('dedup#retained'))?.['ttl'] as number;
+    expect(ttl).toBeGreaterThanOrEqual((T0 + 3600_000) / 1000 + REPLAY_HORIZON_SECONDS);
+  });
+
+  it('stores a bounded record when a detection carries a ~450 KB host name (DynamoDB refuses items over 400 KB)', async () => {
+    const huge = `${'h'.repeat(450_000)}.corp.example`;
+    const key = dedupKeyOf(detection(processEvent({ host: { hostname: huge } })), 3600);
+    expect(key.pk.length).toBeLessThan(100);
+    const decision = await store.claim(request(key.pk, { ruleId: key.ruleId, host: key.host }));
+    expect(decision.kind).toBe('publish');
+    expect(String((await read(key.pk))?.['host']).length).toBeLessThanOrEqual(256);
+  });
+
+  it('lists a window in the follow-up index only while its count exceeds what its alert said', async () => {
+    const decision = await store.claim(request('dedup#owed'));
+    if (decision.kind !== 'publish') throw new Error('expected a claim');
+    await store.confirm(decision.ticket);
+    expect(await read('dedup#owed')).not.toHaveProperty('followUpShard');
+    await store.claim(request('dedup#owed', { eventKeys: ['e2'], nowMs: T0 + 1000 }));
+    expect(await read('dedup#owed')).toMatchObject({
+      followUpShard: 'due',
+      followUpAt: String(T0 + 3600_000).padStart(15, '0'),
+      alerted: 1,
+      count: 2,
+    });
   });
 });

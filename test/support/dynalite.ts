@@ -42,11 +42,27 @@ export async function startDynalite(): Promise<Dynalite> {
 
   const createTable = async (name: string, definition: TableDefinition): Promise<void> => {
     const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
+    const indexes = definition.indexes ?? [];
+    const attributes = new Map(
+      [...keys, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])].map((key) => [key.name, key.type]),
+    );
     const input: CreateTableCommandInput = {
       TableName: name,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
+      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
       KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
+      ...(indexes.length > 0
+        ? {
+            GlobalSecondaryIndexes: indexes.map((index) => ({
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+                { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+              ],
+              Projection: { ProjectionType: 'ALL' as const },
+            })),
+          }
+        : {}),
     };
     await client.send(new CreateTableCommand(input));
     for (let attempt = 0; attempt < 100; attempt++) {

@@ -1,0 +1,78 @@
+/**
+ * Follow-ups, pure: a window whose count grew past what its alert said is owed one "seen N more times" message once
+ * the window has ended. The sweeper (lambdas/dedup-sweeper.ts, on a schedule) finds such windows through the sparse
+ * follow-up index, publishes, then records what it reported. See docs/dedup-protocol.md.
+ */
+import { createHash } from 'node:crypto';
+import { alertIdOf } from '../alerts/build';
+import type { Severity } from '../model';
+import { type DedupRecord, windowEndMs } from './state';
+
+/** The one partition of the follow-up index. Owed windows are few (one per busy key and window), so one suffices. */
+export const SWEEP_SHARD = 'due';
+
+/** Events counted in the window beyond what its alert or an earlier follow-up reported. */
+export function unreported(record: DedupRecord): number {
+  return record.count - Math.max(record.alerted, record.followedUp);
+}
+
+/** True while the record belongs in the follow-up index. */
+export function followUpOwed(record: DedupRecord): boolean {
+  return unreported(record) > 0;
+}
+
+export interface FollowUp {
+  /** Deterministic: the same window and count give the same id, so a re-sent follow-up can be dropped by id. */
+  readonly id: string;
+  /** The id of the window's alert this follows up. */
+  readonly alertId: string;
+  readonly ruleId: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly host: string;
+  /** Events since the alert (or the last follow-up). */
+  readonly moreEvents: number;
+  /** Events in the whole window. */
+  readonly count: number;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly lastSeen: string;
+}
+
+export type FollowUpDecision =
+  /** Publish `followUp`, then write `next` (conditioned on the version read). */
+  | { readonly kind: 'send'; readonly followUp: FollowUp; readonly next: DedupRecord }
+  /** Not yet: the window is still open, or its alert is not out yet (claimed or released: the retry publishes). */
+  | { readonly kind: 'later' }
+  /** Nothing is owed (any more): write `next` so the item leaves the index. */
+  | { readonly kind: 'clear'; readonly next: DedupRecord };
+
+/** What the sweeper does with one indexed record at `nowMs`. `keyHash` is the dedup key hash (the pk's suffix). */
+export function decideFollowUp(keyHash: string, record: DedupRecord, nowMs: number): FollowUpDecision {
+  if (!followUpOwed(record)) return { kind: 'clear', next: { ...record, version: record.version + 1 } };
+  if (windowEndMs(record) > nowMs || record.state !== 'published') return { kind: 'later' };
+  const windowStart = new Date(record.windowStartMs).toISOString();
+  const alertId = alertIdOf(keyHash, windowStart);
+  const followUp: FollowUp = {
+    id: createHash('sha256').update(`${alertId}\u0000follow-up\u0000${record.count}`).digest('hex').slice(0, 32),
+    alertId,
+    ruleId: record.ruleId,
+    title: record.title ?? record.ruleId,
+    severity: record.severity ?? 'medium',
+    host: record.host,
+    moreEvents: unreported(record),
+    count: record.count,
+    windowStart,
+    windowEnd: new Date(windowEndMs(record)).toISOString(),
+    lastSeen: new Date(record.lastSeenMs).toISOString(),
+  };
+  return { kind: 'send', followUp, next: { ...record, followedUp: record.count, version: record.version + 1 } };
+}
+
+/** One line for humans (e-mail subject and first line, chat title). */
+export function followUpText(followUp: FollowUp): string {
+  return (
+    `[${followUp.severity.toUpperCase()}] ${followUp.title} on ${followUp.host}: seen ${followUp.moreEvents} more ` +
+    `time(s) after the alert (${followUp.count} in the window ${followUp.windowStart} to ${followUp.windowEnd})`
+  );
+}
