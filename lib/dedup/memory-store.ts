@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { followUpOwed } from './follow-up';
 import {
   type ClaimDecision,
   type ClaimRequest,
@@ -8,11 +9,13 @@ import {
   type DedupRecord,
   decideClaim,
   released,
+  windowEndMs,
 } from './state';
 import type { DedupStore } from './store';
+import type { FollowUpSource, IndexedRecord } from './sweep';
 
 /** In-process dedup state: for `vmsentry scan`/local mode and unit tests. Same state machine as DynamoDB. */
-export class MemoryDedupStore implements DedupStore {
+export class MemoryDedupStore implements DedupStore, FollowUpSource {
   readonly records = new Map<string, DedupRecord>();
 
   constructor(private readonly options: { leaseSeconds?: number; recentLimit?: number; token?: () => string } = {}) {}
@@ -33,6 +36,21 @@ export class MemoryDedupStore implements DedupStore {
 
   async release(ticket: ClaimTicket): Promise<boolean> {
     return this.apply(ticket, released);
+  }
+
+  /** The follow-up index: records owed a follow-up whose window ended by nowMs, earliest first. */
+  async due(nowMs: number, limit: number): Promise<IndexedRecord[]> {
+    return [...this.records]
+      .filter(([, record]) => followUpOwed(record) && windowEndMs(record) <= nowMs)
+      .sort(([, a], [, b]) => windowEndMs(a) - windowEndMs(b))
+      .slice(0, limit)
+      .map(([pk, record]) => ({ pk, record }));
+  }
+
+  async write(pk: string, next: DedupRecord): Promise<boolean> {
+    if (this.records.get(pk)?.version !== next.version - 1) return false;
+    this.records.set(pk, next);
+    return true;
   }
 
   private apply(
