@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { severityRank } from '../lib/model/severity';
 import type { VmsentryConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
+import { DedupSweeper } from './constructs/dedup-sweeper';
 import { EdrFeed } from './constructs/edr-feed';
 import { LogSubscriptions } from './constructs/log-subscriptions';
 import { Operations } from './constructs/operations';
@@ -128,6 +129,14 @@ export class VmsentryStack extends Stack {
       }),
     );
 
+    const sweeper = new DedupSweeper(this, 'DedupSweeper', {
+      state: tables.state,
+      topic: alerts.topic,
+      key,
+      topicKey,
+      logRetention: retention,
+    });
+
     let slackFn: PipelineFunction | undefined;
     if (config.alerts.slackWebhookSecretArn) {
       slackFn = new PipelineFunction(this, 'SlackNotifier', {
@@ -154,7 +163,7 @@ export class VmsentryStack extends Stack {
       fn: cloudwatchFn.function,
       key,
       failureQueue: cloudwatchFn.failureQueue!,
-      ownLogGroups: [cloudwatchFn, edrFn, auditFn, ...(slackFn ? [slackFn] : [])].map(
+      ownLogGroups: [cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])].map(
         (pipeline) => pipeline.function.logGroup.logGroupName,
       ),
     });
@@ -188,6 +197,7 @@ export class VmsentryStack extends Stack {
         { name: 'CloudWatchSubscription', fn: cloudwatchFn.function },
         { name: 'EdrFeed', fn: edrFn.function },
         { name: 'AllowlistAudit', fn: auditFn.function },
+        { name: 'DedupSweeper', fn: sweeper.function.function },
         ...(slackFn ? [{ name: 'SlackNotifier', fn: slackFn.function }] : []),
       ],
       deadLetterQueues: [
@@ -200,7 +210,7 @@ export class VmsentryStack extends Stack {
       heartbeatMinutes: config.heartbeatMinutes,
     });
 
-    this.acknowledgeFindings([cloudwatchFn, edrFn, auditFn, ...(slackFn ? [slackFn] : [])]);
+    this.acknowledgeFindings([cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])]);
 
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AllowlistTableName', { value: tables.allowlist.tableName });

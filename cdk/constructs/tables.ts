@@ -36,6 +36,14 @@ export class VmsentryTables extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       ...(STATE_TABLE.ttlAttribute ? { timeToLiveAttribute: STATE_TABLE.ttlAttribute } : {}),
     });
+    for (const index of STATE_TABLE.indexes ?? []) {
+      this.state.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey.name, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey.name, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
   }
 }
 

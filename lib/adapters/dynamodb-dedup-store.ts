@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandOutput,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { followUpOwed, SWEEP_SHARD } from '../dedup/follow-up';
 import {
   type ClaimDecision,
@@ -11,6 +19,7 @@ import {
   windowEndMs,
 } from '../dedup/state';
 import { DEDUP_RETENTION_SECONDS, DedupContentionError, type DedupStore, DedupUnavailableError } from '../dedup/store';
+import type { FollowUpSource, IndexedRecord } from '../dedup/sweep';
 import { SEVERITIES as MODEL_SEVERITIES, type Severity } from '../model';
 import { FOLLOW_UP_INDEX } from '../model/tables';
 import { isConditionalCheckFailed } from './dynamodb-errors';
@@ -138,6 +147,79 @@ export class DynamoDbDedupStore implements DedupStore {
 
   private itemOf(pk: string, record: DedupRecord): Record<string, unknown> {
     return dedupItemOf(pk, record, this.options.ttlMarginSeconds ?? DEDUP_RETENTION_SECONDS);
+  }
+}
+
+/**
+ * The follow-up index of the STATE_TABLE (sparse GSI, lib/model/tables.ts) and version-conditioned writes, for the
+ * sweeper. The index is eventually consistent: each listed item is read again consistently before deciding.
+ */
+export class DynamoDbFollowUpSource implements FollowUpSource {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: { readonly ttlMarginSeconds?: number } = {},
+  ) {}
+
+  async due(nowMs: number, limit: number): Promise<IndexedRecord[]> {
+    const pks: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      let page: QueryCommandOutput;
+      try {
+        page = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: FOLLOW_UP_INDEX.name,
+            KeyConditionExpression: '#shard = :shard AND #at <= :now',
+            ExpressionAttributeNames: {
+              '#shard': FOLLOW_UP_INDEX.partitionKey.name,
+              '#at': FOLLOW_UP_INDEX.sortKey.name,
+            },
+            ExpressionAttributeValues: { ':shard': SWEEP_SHARD, ':now': paddedTime(nowMs) },
+            ProjectionExpression: 'pk',
+            Limit: limit - pks.length,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+      } catch (error) {
+        throw new DedupUnavailableError('follow-up index read failed', { cause: error });
+      }
+      for (const item of page.Items ?? []) if (typeof item['pk'] === 'string') pks.push(item['pk']);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && pks.length < limit);
+    const out: IndexedRecord[] = [];
+    for (const pk of pks) {
+      let read: GetCommandOutput;
+      try {
+        read = await this.doc.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk, sk: DEDUP_SORT_KEY }, ConsistentRead: true }),
+        );
+      } catch (error) {
+        throw new DedupUnavailableError('dedup read failed', { cause: error });
+      }
+      const record = read.Item ? recordOf(read.Item) : undefined;
+      if (record) out.push({ pk, record });
+    }
+    return out;
+  }
+
+  async write(pk: string, next: DedupRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: dedupItemOf(pk, next, this.options.ttlMarginSeconds ?? DEDUP_RETENTION_SECONDS),
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':version': next.version - 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw new DedupUnavailableError('dedup follow-up write failed', { cause: error });
+    }
   }
 }
 

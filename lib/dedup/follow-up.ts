@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { alertIdOf } from '../alerts/build';
-import type { Severity } from '../model';
+import { type Severity, severityRank } from '../model';
 import { type DedupRecord, windowEndMs } from './state';
 
 /** The one partition of the follow-up index. Owed windows are few (one per busy key and window), so one suffices. */
@@ -75,4 +75,54 @@ export function followUpText(followUp: FollowUp): string {
     `[${followUp.severity.toUpperCase()}] ${followUp.title} on ${followUp.host}: seen ${followUp.moreEvents} more ` +
     `time(s) after the alert (${followUp.count} in the window ${followUp.windowStart} to ${followUp.windowEnd})`
   );
+}
+
+/** The `schema` of the follow-up's JSON body: consumers tell it from an alert (which has its own schema) by this. */
+export const FOLLOW_UP_SCHEMA = 'vmsentry.follow-up/1';
+const SUBJECT_MAX = 100;
+
+/** An SNS message for the alert topic, structurally a PublishBatchRequestEntry (no SDK import here). */
+export interface FollowUpEntry {
+  readonly Id: string;
+  readonly Subject: string;
+  readonly Message: string;
+  readonly MessageStructure: 'json';
+  readonly MessageAttributes: Readonly<Record<string, { DataType: 'String' | 'Number'; StringValue: string }>>;
+}
+
+/**
+ * The follow-up as one SNS entry: the JSON body for SQS/Lambda/HTTP consumers, text for e-mail, an AWS Chatbot
+ * custom notification for chat. Attributes mirror the alert's (`severityRank`, `severity`, `ruleId`, `host`) so the
+ * subscription filter policies route it where the alert went; `kind` = `follow-up` tells it apart.
+ */
+export function followUpEntry(followUp: FollowUp, index: number): FollowUpEntry {
+  const text = followUpText(followUp);
+  const body = { schema: FOLLOW_UP_SCHEMA, ...followUp };
+  const chatbot = {
+    version: '1.0',
+    source: 'custom',
+    id: followUp.id,
+    content: { textType: 'client-markdown', title: text.slice(0, 250), description: `Alert id ${followUp.alertId}` },
+  };
+  const ascii = (value: string) => value.replace(/[^\x20-\x7e]/g, '?');
+  return {
+    Id: String(index),
+    Subject: ascii(`vmsentry follow-up: ${followUp.severity} ${followUp.title} on ${followUp.host}`).slice(
+      0,
+      SUBJECT_MAX,
+    ),
+    Message: JSON.stringify({
+      default: JSON.stringify(body),
+      email: `${text}\n\nAlert id: ${followUp.alertId}\nLast seen: ${followUp.lastSeen}\n`,
+      https: JSON.stringify(chatbot),
+    }),
+    MessageStructure: 'json',
+    MessageAttributes: {
+      kind: { DataType: 'String', StringValue: 'follow-up' },
+      severity: { DataType: 'String', StringValue: followUp.severity },
+      severityRank: { DataType: 'Number', StringValue: String(severityRank(followUp.severity)) },
+      ruleId: { DataType: 'String', StringValue: ascii(followUp.ruleId) || '-' },
+      host: { DataType: 'String', StringValue: ascii(followUp.host) || '-' },
+    },
+  };
 }

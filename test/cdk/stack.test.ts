@@ -61,9 +61,49 @@ describe('the vmsentry stack with the example configuration', () => {
     });
   });
 
+  it('indexes dedup windows owed a follow-up (sparse GSI) and sweeps them on a schedule', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'followUps',
+          KeySchema: [
+            { AttributeName: 'followUpShard', KeyType: 'HASH' },
+            { AttributeName: 'followUpAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+    const sweepers = Object.entries(resourcesOf(template, 'AWS::Lambda::Function')).filter(([id]) =>
+      id.startsWith('DedupSweeper'),
+    );
+    expect(sweepers).toHaveLength(1);
+    const [sweeperId, sweeper] = sweepers[0] as [string, Resources[string]];
+    expect(Object.keys((sweeper.Properties?.['Environment'] as { Variables: object }).Variables).sort()).toEqual([
+      'ALERT_TOPIC_ARN',
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'STATE_TABLE',
+    ]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })],
+    });
+    // It may only Query the follow-up index, and read and write items of the state table.
+    const queries = statementsOf(template).filter(
+      (statement) =>
+        actionsOf(statement).includes('dynamodb:Query') && JSON.stringify(statement.Resource).includes('followUps'),
+    );
+    expect(queries).toHaveLength(1);
+  });
+
   it('runs every function on ARM64 with the current Node runtime, tracing, bounded memory and timeout', () => {
     const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(3);
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -78,7 +118,7 @@ describe('the vmsentry stack with the example configuration', () => {
 
   it('gives every function its own log group with the configured retention', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     for (const group of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
   });
 
@@ -198,8 +238,8 @@ describe('the vmsentry stack with the example configuration', () => {
   it('alarms on function errors and throttles, every failure queue, the parse-error ratio, and each silent source', () => {
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
     const names = (metric: string) => alarms.filter((alarm) => alarm.Properties?.['MetricName'] === metric);
-    expect(names('Errors')).toHaveLength(3);
-    expect(names('Throttles')).toHaveLength(3);
+    expect(names('Errors')).toHaveLength(4);
+    expect(names('Throttles')).toHaveLength(4);
     expect(names('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
     expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties).includes('ParseErrors'))).toHaveLength(1);
     expect(names('FailClosedLookups')).toHaveLength(1);
