@@ -83,7 +83,8 @@ describe('the vmsentry stack with the example configuration', () => {
     );
     expect(sweepers).toHaveLength(1);
     const [sweeperId, sweeper] = sweepers[0] as [string, Resources[string]];
-    expect(Object.keys((sweeper.Properties?.['Environment'] as { Variables: object }).Variables).sort()).toEqual([
+    const environment = sweeper.Properties?.['Environment'] as { Variables: object } | undefined;
+    expect(Object.keys(environment?.Variables ?? {}).sort()).toEqual([
       'ALERT_TOPIC_ARN',
       'NODE_OPTIONS',
       'POWERTOOLS_SERVICE_NAME',

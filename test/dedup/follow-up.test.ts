@@ -4,7 +4,13 @@
  */
 import type { AlertPublisher, PublishReport } from '../../lib/alerts/publisher';
 import { StaticAllowlistStore } from '../../lib/allowlist/store';
-import { decideFollowUp, type FollowUp, followUpText } from '../../lib/dedup/follow-up';
+import {
+  decideFollowUp,
+  FOLLOW_UP_SCHEMA,
+  type FollowUp,
+  followUpEntry,
+  followUpText,
+} from '../../lib/dedup/follow-up';
 import { MemoryDedupStore } from '../../lib/dedup/memory-store';
 import { type FollowUpPublisher, FollowUpsNotSentError, sweepFollowUps } from '../../lib/dedup/sweep';
 import type { Alert, Detection, NormalizedEvent } from '../../lib/model';
@@ -136,5 +142,34 @@ describe('follow-up of repeats within a window', () => {
       followUp: { moreEvents: 2, count: 3 },
       next: { followedUp: 3, version: 5 },
     });
+  });
+});
+
+describe('the follow-up SNS message', () => {
+  const followUp: FollowUp = {
+    id: 'f1',
+    alertId: 'a1',
+    ruleId: 'rule-1',
+    title: 'VirtualBox VM Started — héadless',
+    severity: 'high',
+    host: 'ws01',
+    moreEvents: 48,
+    count: 49,
+    windowStart: '2026-11-27T12:00:00.000Z',
+    windowEnd: '2026-11-27T13:00:00.000Z',
+    lastSeen: '2026-11-27T12:59:00.000Z',
+  };
+
+  it('carries the alert attributes subscription filters route on, marked kind=follow-up', () => {
+    const entry = followUpEntry(followUp, 0);
+    expect(entry.MessageAttributes).toMatchObject({
+      kind: { DataType: 'String', StringValue: 'follow-up' },
+      severityRank: { DataType: 'Number', StringValue: '3' },
+      severity: { StringValue: 'high' },
+    });
+    expect(entry.Subject).toMatch(/^[\x20-\x7e]{1,100}$/);
+    const bodies = JSON.parse(entry.Message) as { default: string; email: string; https: string };
+    expect(JSON.parse(bodies.default)).toMatchObject({ schema: FOLLOW_UP_SCHEMA, alertId: 'a1', moreEvents: 48 });
+    expect(bodies.email).toMatch(/seen 48 more time\(s\)/);
   });
 });

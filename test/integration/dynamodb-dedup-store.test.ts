@@ -1,8 +1,10 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DEDUP_SORT_KEY, DynamoDbDedupStore } from '../../lib/adapters/dynamodb-dedup-store';
+import { DEDUP_SORT_KEY, DynamoDbDedupStore, DynamoDbFollowUpSource } from '../../lib/adapters/dynamodb-dedup-store';
+import type { FollowUp } from '../../lib/dedup/follow-up';
 import { dedupKeyOf } from '../../lib/dedup/key';
 import type { ClaimRequest } from '../../lib/dedup/state';
 import { DedupUnavailableError, REPLAY_HORIZON_SECONDS } from '../../lib/dedup/store';
+import { sweepFollowUps } from '../../lib/dedup/sweep';
 import { detection, processEvent } from '../allowlist/fixtures';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 
@@ -131,5 +133,31 @@ describe('DynamoDbDedupStore (dynalite)', () => {
       alerted: 1,
       count: 2,
     });
+  });
+
+  it('sweeps an owed window through the index once it ended: one follow-up, then the item leaves the index', async () => {
+    const decision = await store.claim(request('dedup#sweep', { title: 'VM started', severity: 'high' }));
+    if (decision.kind !== 'publish') throw new Error('expected a claim');
+    await store.confirm(decision.ticket);
+    await store.claim(request('dedup#sweep', { eventKeys: ['e2', 'e3'], nowMs: T0 + 1000 }));
+    const sent: FollowUp[] = [];
+    const ports = {
+      source: new DynamoDbFollowUpSource(db.doc, TABLES.state),
+      publisher: {
+        publish: async (followUps: readonly FollowUp[]) => {
+          sent.push(...followUps);
+          return { published: followUps.map((followUp) => followUp.id), failed: [] };
+        },
+      },
+    };
+    expect(await sweepFollowUps(ports, T0 + 1800_000)).toMatchObject({ due: 0 });
+    // Other tests' owed windows may share the index: count only this key's follow-up.
+    await sweepFollowUps(ports, T0 + 3600_000);
+    const mine = sent.filter((followUp) => followUp.title === 'VM started');
+    expect(mine).toEqual([expect.objectContaining({ moreEvents: 2, count: 3, severity: 'high', host: 'ws01' })]);
+    expect(await read('dedup#sweep')).not.toHaveProperty('followUpShard');
+    expect(await read('dedup#sweep')).toMatchObject({ followedUp: 3 });
+    await sweepFollowUps(ports, T0 + 7200_000);
+    expect(sent.filter((followUp) => followUp.title === 'VM started')).toHaveLength(1);
   });
 });
