@@ -47,10 +47,23 @@ export type FollowUpDecision =
   /** Nothing is owed (any more): write `next` so the item leaves the index. */
   | { readonly kind: 'clear'; readonly next: DedupRecord };
 
+/**
+ * A window whose own alert is still not confirmed a day after it ended (a lost confirm, or retries that ran out into
+ * a failure queue) leaves the index: it must not crowd out due windows for two weeks. Nothing goes unreported: the
+ * key's next claim starts a new window whose alert names this window's count.
+ */
+export const UNCONFIRMED_GIVE_UP_MS = 86_400_000;
+
 /** What the sweeper does with one indexed record at `nowMs`. `keyHash` is the dedup key hash (the pk's suffix). */
 export function decideFollowUp(keyHash: string, record: DedupRecord, nowMs: number): FollowUpDecision {
-  if (!followUpOwed(record)) return { kind: 'clear', next: { ...record, version: record.version + 1 } };
-  if (windowEndMs(record) > nowMs || record.state !== 'published') return { kind: 'later' };
+  const clear: FollowUpDecision = { kind: 'clear', next: { ...record, version: record.version + 1 } };
+  if (!followUpOwed(record)) return clear;
+  if (windowEndMs(record) > nowMs) return { kind: 'later' };
+  if (record.state !== 'published') {
+    // The alert itself is not out yet (claimed or released): when it goes out it carries the full count.
+    if (windowEndMs(record) + UNCONFIRMED_GIVE_UP_MS > nowMs) return { kind: 'later' };
+    return { kind: 'clear', next: { ...record, followedUp: record.count, version: record.version + 1 } };
+  }
   const windowStart = new Date(record.windowStartMs).toISOString();
   const alertId = alertIdOf(keyHash, windowStart);
   const followUp: FollowUp = {

@@ -137,6 +137,11 @@ describe('follow-up of repeats within a window', () => {
       version: 4,
     };
     expect(decideFollowUp('k', record, NOW + 120_000)).toEqual({ kind: 'later' });
+    // A day after the window it leaves the index instead of crowding out due windows for two weeks.
+    expect(decideFollowUp('k', record, NOW + 60_000 + 86_400_000)).toMatchObject({
+      kind: 'clear',
+      next: { followedUp: 3 },
+    });
     expect(decideFollowUp('k', { ...record, state: 'published' }, NOW + 120_000)).toMatchObject({
       kind: 'send',
       followUp: { moreEvents: 2, count: 3 },
