@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Alert, type AllowlistStatus, type Detection, hostKeys, primaryHostName } from '../model';
+import { isoTime } from './time';
 
 /**
  * Deterministic alert id: the same dedup key and window start always give the same id, so a retried publish (or a
@@ -44,7 +45,7 @@ export function buildAlert(input: {
   windowStartMs?: number;
 }): Alert {
   const { detection, dedup, allowlist, windowStartMs } = input;
-  const windowStart = windowStartMs !== undefined ? new Date(windowStartMs).toISOString() : dedup.firstSeen;
+  const windowStart = windowStartMs !== undefined ? isoTime(windowStartMs) : dedup.firstSeen;
   // Key order is the published JSON's: the rule's response note, when it has one, comes last.
   const { response, ...facts } = detectionFacts(detection);
   return {
