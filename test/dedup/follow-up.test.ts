@@ -120,6 +120,20 @@ describe('follow-up of repeats within a window', () => {
     expect(await sweep()).toMatchObject({ due: 0 });
   });
 
+  it('handles at most `limit` due windows per sweep, earliest first; the rest wait for the next sweep', async () => {
+    const { deps, publishers, dedup, advance } = setup();
+    for (const host of ['a', 'b', 'c']) {
+      await runPipeline(batchOf([processEvent({ index: 0, host: { hostname: host } })]), deps);
+      await runPipeline(batchOf([processEvent({ index: 1, host: { hostname: host } })]), deps);
+      advance(1000);
+    }
+    advance(2 * HOUR);
+    const ports = { source: dedup, publisher: publishers };
+    expect(await sweepFollowUps(ports, NOW + 3 * HOUR, 2)).toMatchObject({ due: 2, sent: 2 });
+    expect(publishers.followUps.map((followUp) => followUp.host)).toEqual(['a', 'b']);
+    expect(await sweepFollowUps(ports, NOW + 3 * HOUR, 2)).toMatchObject({ due: 1, sent: 1 });
+  });
+
   it('waits while the window is claimed but not yet published (the retry publishes the alert itself)', () => {
     const record = {
       state: 'claimed' as const,
