@@ -39,8 +39,13 @@ describe('every registered parser under hostile input (bounded fuzzing)', () => 
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
-  it('still parses the unmutated seed records into events (the seeds are real, not noise)', () => {
+  it('still parses unmutated seed records into events of every auto-detected format (the seeds are real, not noise)', () => {
+    // Judged per format, not as a share of all seeds: the share depends on whether the OTRF corpus is present (its
+    // every 50th record adds about a hundred process events), and `npm test` must hold on the fixtures alone.
+    // `normalized` is left out: the dispatcher does not auto-detect it (ParseOptions.acceptNormalized).
     const batch = parseRecords(seedRecords().map((text, index) => input(text, index)));
-    expect(batch.events.length).toBeGreaterThan(seedRecords().length / 2);
+    const expected = PARSERS.map((factory) => factory.format).filter((format) => format !== 'normalized');
+    expect(Object.keys(batch.eventsByFormat).sort()).toEqual([...expected].sort());
+    expect(batch.events.length).toBeGreaterThan(batch.errors.length);
   });
 });

@@ -1,11 +1,12 @@
 /**
- * Seed material for the fuzz targets: real records (the project's fixtures and a slice of the shared OTRF data), the
- * rule pack's YAML, and hand-made hostile inputs (gzip bombs, 10k-deep JSON, long lines, invalid UTF-8, prototype
- * pollution keys). Loaded once per process.
+ * Seed material for the fuzz targets: real records (the project's fixtures, plus a slice of the shared OTRF corpus when
+ * it is present), the rule pack's YAML, and hand-made hostile inputs (gzip bombs, 10k-deep JSON, long lines, invalid
+ * UTF-8, prototype pollution keys). Loaded once per process.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { otrfDir } from '../corpus/corpus-dir';
 
 const REPO = path.join(__dirname, '..', '..');
 const MAX_SEED_CHARS = 20_000;
@@ -37,7 +38,12 @@ function recordsOf(file: string): string[] {
 
 let realRecords: string[] | undefined;
 
-/** Real records of every format the parsers know (fixtures), plus OTRF Windows/Linux records when present. */
+/**
+ * Real records of every format the parsers know (fixtures), plus OTRF Windows/Linux records when present.
+ * The fixtures under test/fixtures alone are the seeds `npm test` relies on: a clone without the corpus still fuzzes
+ * every format. Corpus records are used only when test/corpus/corpus-dir.ts finds the corpus (VMSENTRY_CORPUS_DIR or
+ * its default): they widen the seeds, so a fixed FUZZ_SEED draws different cases with and without the corpus.
+ */
 export function seedRecords(): readonly string[] {
   if (realRecords) return realRecords;
   const out: string[] = [];
@@ -46,7 +52,7 @@ export function seedRecords(): readonly string[] {
     if (!existsSync(full)) continue;
     for (const file of walk(full)) out.push(...recordsOf(file));
   }
-  const otrf = path.join(REPO, '..', 'shared', 'data', 'otrf');
+  const otrf = otrfDir();
   if (existsSync(otrf)) {
     for (const name of readdirSync(otrf).sort()) {
       const lines = gunzipSync(readFileSync(path.join(otrf, name)))

@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { sysmonLinuxParser } from '../../../lib/sources/linux/sysmon-linux';
 import type { ParseOutcome } from '../../../lib/sources/parser';
 import { fixtureLines, INSTANCE_STREAM, recordInput } from './record-input';
-
-const OTRF_LINUX = join(process.cwd(), '..', 'shared', 'data', 'otrf', 'linux_sysmon1.jsonl.gz');
 
 function parseOne(text: string, context = {}, timestampMs?: number): ParseOutcome {
   return sysmonLinuxParser.create().parse(recordInput(text, 0, context, timestampMs));
@@ -111,46 +106,6 @@ describe('Sysmon for Linux parser', () => {
       const noTimes = bare.replace(/<Data Name="UtcTime">[^<]*<\/Data>/, '').replace(/<TimeCreated [^>]*\/>/, '');
       const outcome = parseOne(noTimes);
       expect(outcome.ok ? 'ok' : outcome.error.code).toBe('missing-field');
-    });
-  });
-
-  describe('the OTRF Azure Log Analytics recording', () => {
-    let lines: string[] = [];
-    let outcomes: { sniffed: boolean; outcome: ParseOutcome }[] = [];
-    beforeAll(() => {
-      lines = gunzipSync(readFileSync(OTRF_LINUX)).toString('utf8').split('\n').filter(Boolean);
-      outcomes = lines.map((line, index) => {
-        const parser = sysmonLinuxParser.create();
-        const input = recordInput(line, index);
-        return { sniffed: parser.sniff(input), outcome: parser.parse(input) };
-      });
-    });
-
-    it('is claimed and parsed completely, every row with its host name', () => {
-      expect(lines).toHaveLength(31);
-      for (const { sniffed, outcome } of outcomes) {
-        expect(sniffed).toBe(true);
-        const event = eventOf(outcome);
-        expect(event.host.hostname).toBe('UBUNTU5');
-        expect(event.fields.Image).toMatch(/^\//);
-      }
-    });
-
-    it('recovers the row that syslog cut at 2 KB, marked partial', () => {
-      const event = eventOf(outcomes[0]!.outcome);
-      expect(event.fields.Partial).toBe(true);
-      expect(event.fields.CommandLine).toContain('bash -c {echo,');
-      expect(event.fields.ParentCommandLine).toMatch(/-Dcatalina\.base=\/opt\/tomcat -$/);
-      expect(outcomes.filter(({ outcome }) => outcome.ok && outcome.events[0]?.fields.Partial)).toHaveLength(1);
-    });
-
-    it("reads Sysmon's unterminated &quot references as quotes", () => {
-      const omi = outcomes
-        .map(({ outcome }) => outcome)
-        .find((o) => o.ok && o.events[0]?.fields.CommandLine?.startsWith('sh -c /opt/omi/bin/omicli wql'));
-      expect(omi && eventOf(omi).fields.CommandLine).toMatch(
-        /wql root\/scx " SELECT .* where Handle='\d+'" {2}\| grep =$/,
-      );
     });
   });
 

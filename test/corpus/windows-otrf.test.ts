@@ -1,19 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { NormalizedEvent } from '../../../lib/model';
-import type { ParserFactory, RecordInput } from '../../../lib/sources/parser';
-import { powershell4104Parser } from '../../../lib/sources/windows/powershell-4104';
-import { security4688Parser } from '../../../lib/sources/windows/security-4688';
-import { sysmonWindowsParser } from '../../../lib/sources/windows/sysmon-windows';
-import { system7045Parser } from '../../../lib/sources/windows/system-7045';
-import { inputOf, runBatch } from './windows-test-kit';
+import type { NormalizedEvent } from '../../lib/model';
+import type { ParserFactory, RecordInput } from '../../lib/sources/parser';
+import { powershell4104Parser } from '../../lib/sources/windows/powershell-4104';
+import { security4688Parser } from '../../lib/sources/windows/security-4688';
+import { sysmonWindowsParser } from '../../lib/sources/windows/sysmon-windows';
+import { system7045Parser } from '../../lib/sources/windows/system-7045';
+import { inputOf, runBatch } from '../sources/windows/windows-test-kit';
+import { describeCorpus } from './corpus-dir';
 
 /**
  * Every Windows event of the OTRF Security-Datasets excerpt (real NXLog, Logstash, winlogbeat 2019 and Azure rows)
  * must be claimed by exactly one Windows parser and parse with host and time resolved, without a single error.
  */
-const OTRF = path.resolve(process.cwd(), '../shared/data/otrf');
 const PARSERS: readonly ParserFactory[] = [
   sysmonWindowsParser,
   security4688Parser,
@@ -21,25 +21,25 @@ const PARSERS: readonly ParserFactory[] = [
   powershell4104Parser,
 ];
 
-const files = readdirSync(OTRF)
-  .filter((name) => /^win_.*\.jsonl\.gz$/.test(name))
-  .sort();
-
-function inputsOf(file: string): RecordInput[] {
-  const text = gunzipSync(readFileSync(path.join(OTRF, file))).toString('utf8');
+function inputsOf(dir: string, file: string): RecordInput[] {
+  const text = gunzipSync(readFileSync(path.join(dir, file))).toString('utf8');
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line, index) => inputOf(line, { index }));
 }
 
-describe('the OTRF Windows corpus', () => {
+describeCorpus('the OTRF Windows corpus', (dir) => {
+  const files = readdirSync(dir)
+    .filter((name) => /^win_.*\.jsonl\.gz$/.test(name))
+    .sort();
+
   it('has the three Windows files to test against', () => {
     expect(files).toEqual(['win_powershell4104.jsonl.gz', 'win_security4688.jsonl.gz', 'win_sysmon1.jsonl.gz']);
   });
 
   describe.each(files)('%s', (file) => {
-    const inputs = inputsOf(file);
+    const inputs = inputsOf(dir, file);
 
     it('has every record claimed by exactly one Windows parser', () => {
       const claims = inputs.map((input) =>

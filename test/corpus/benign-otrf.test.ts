@@ -9,8 +9,8 @@ import { gunzipSync } from 'node:zlib';
 import type { Detection, NormalizedEvent } from '../../lib/model';
 import { Correlator, InMemoryCorrelationStore, loadRuleDirectory, RuleSet } from '../../lib/rules';
 import { parseText } from '../../lib/sources';
+import { describeCorpus, REPO_ROOT } from './corpus-dir';
 
-const OTRF_DIR = join(process.cwd(), '..', 'shared', 'data', 'otrf');
 const FILES = [
   { file: 'win_sysmon1.jsonl.gz', category: 'process_creation' },
   { file: 'win_security4688.jsonl.gz', category: 'process_creation' },
@@ -18,11 +18,11 @@ const FILES = [
   { file: 'linux_sysmon1.jsonl.gz', category: 'process_creation' },
 ] as const;
 
-const pack = loadRuleDirectory(join(process.cwd(), 'rules'));
+const pack = loadRuleDirectory(join(REPO_ROOT, 'rules'));
 const ruleSet = RuleSet.from(pack.rules);
 
-function parsedEvents(file: string): NormalizedEvent[] {
-  const text = gunzipSync(readFileSync(join(OTRF_DIR, file))).toString('utf8');
+function parsedEvents(dir: string, file: string): NormalizedEvent[] {
+  const text = gunzipSync(readFileSync(join(dir, file))).toString('utf8');
   return parseText(text, { file }).events;
 }
 
@@ -32,14 +32,14 @@ function describeDetection(detection: Detection): string {
   return `${detection.rule.title} <- ${what}`;
 }
 
-describe('the rule pack on benign OTRF telemetry', () => {
+describeCorpus('the rule pack on benign OTRF telemetry', (dir) => {
   it('loads without errors', () => {
     expect(pack.errors).toEqual([]);
   });
 
   for (const { file, category } of FILES) {
     describe(file, () => {
-      const events = parsedEvents(file);
+      const events = parsedEvents(dir, file);
 
       it(`parses into ${category} events the rules can see`, () => {
         // Guards the silence below: a pack that saw no events would be silent too.
