@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ConfigError, parseConfig } from '../../cdk/config';
+import { deliveryTimings } from '../../lib/settings';
 import { FULL_CONFIG, synth } from './synth';
 
 const EXAMPLE_CONFIG = JSON.parse(readFileSync(join(__dirname, '../../config/example.json'), 'utf8'));
@@ -144,15 +145,15 @@ describe('the vmsentry stack with the example configuration', () => {
     expect(variables.filter((name) => /SECRET(?!_ARN)|PASSWORD|TOKEN|WEBHOOK(?!_SECRET_ARN)/.test(name))).toEqual([]);
   });
 
-  it('keeps failed asynchronous invocations: retries, then a DLQ and an on-failure destination', () => {
+  it('keeps each failed asynchronous invocation once: retries, then an on-failure destination and no DLQ beside it', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      DeadLetterConfig: { TargetArn: Match.anyValue() },
-      Description: Match.stringLikeRegexp('CloudWatch Logs subscription'),
-    });
+    // A DLQ next to the on-failure destination receives every failed event a second time.
+    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      expect(fn.Properties?.['DeadLetterConfig']).toBeUndefined();
+    }
   });
 
   it('subscribes each configured log group to the detection function, with the invoke permission', () => {
@@ -343,6 +344,16 @@ describe('optional parts of the stack', () => {
     });
   });
 
+  it('lets the stream retry past the claim lease instead of discarding a batch after a few quick retries', () => {
+    const mapping = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).find(
+      (candidate) => candidate.Properties?.['ParallelizationFactor'] !== undefined,
+    );
+    // Stream retries come back at once: a retry count would be spent in seconds on a crashed attempt's live claim.
+    expect([undefined, -1]).toContain(mapping?.Properties?.['MaximumRetryAttempts']);
+    const lease = deliveryTimings(60).claimLeaseSeconds;
+    expect(mapping?.Properties?.['MaximumRecordAgeInSeconds']).toBeGreaterThan(lease);
+  });
+
   it('adds an account-level subscription policy that never subscribes our own log groups', () => {
     template.hasResourceProperties('AWS::Logs::AccountPolicy', {
       PolicyType: 'SUBSCRIPTION_FILTER_POLICY',
@@ -389,6 +400,24 @@ describe('optional parts of the stack', () => {
     minimal.resourceCountIs('AWS::SNS::Subscription', 0);
     minimal.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
     expect(Object.keys(resourcesOf(minimal, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
+  });
+});
+
+describe('timeouts that add up', () => {
+  it('derives the EDR queue visibility timeout and the stream record age from the function timeout', () => {
+    const template = synth({ functionTimeoutSeconds: 900, kinesis: { enabled: true }, edrFeed: { mode: 'create' } });
+    const timings = deliveryTimings(900);
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.anyValue(),
+      VisibilityTimeout: timings.sqsVisibilityTimeoutSeconds,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MaximumRecordAgeInSeconds: timings.kinesisMaxRecordAgeSeconds,
+    });
+    // The lease the runtime derives (lib/config.ts) outlasts the 900 s invocation; the redelivery comes after it.
+    expect(timings.claimLeaseSeconds).toBeGreaterThan(900);
+    expect(timings.sqsVisibilityTimeoutSeconds).toBeGreaterThanOrEqual(900 + timings.claimLeaseSeconds);
   });
 });
 
