@@ -12,9 +12,10 @@ import type { VmsentryConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
 import { DedupSweeper } from './constructs/dedup-sweeper';
 import { EdrFeed } from './constructs/edr-feed';
+import { FailurePayloads } from './constructs/failure-payloads';
 import { LogSubscriptions } from './constructs/log-subscriptions';
 import { Operations } from './constructs/operations';
-import { PipelineFunction } from './constructs/pipeline-function';
+import { FAILURE_RETENTION, PipelineFunction } from './constructs/pipeline-function';
 import { VmsentryTables } from './constructs/tables';
 import { pipelineEnvironment } from './environment';
 
@@ -49,11 +50,16 @@ export class VmsentryStack extends Stack {
     const timeout = Duration.seconds(config.functionTimeoutSeconds);
     // Claim lease (runtime), queue visibility and stream record age all follow the timeout (docs/deploy.md).
     const timings = deliveryTimings(config.functionTimeoutSeconds);
+    // The stream path keeps failed records' data; the on-failure record alone points into a 24 h stream.
+    const failurePayloads = config.kinesis.enabled
+      ? new FailurePayloads(this, 'FailurePayloads', { key, retention: FAILURE_RETENTION })
+      : undefined;
     const environment = pipelineEnvironment(config, {
       allowlistTable: tables.allowlist.tableName,
       stateTable: tables.state.tableName,
       alertTopicArn: alerts.topic.topicArn,
       region: this.region,
+      ...(failurePayloads ? { failurePayloadBucket: failurePayloads.bucket.bucketName } : {}),
     });
 
     const cloudwatchFn = new PipelineFunction(this, 'CloudWatchSubscription', {
@@ -112,6 +118,7 @@ export class VmsentryStack extends Stack {
       alerts.topic.grantPublish(role);
       topicKey.grant(role, 'kms:GenerateDataKey*', 'kms:Decrypt');
     }
+    failurePayloads?.grantKeep(cloudwatchFn.function);
     alerts.topic.grantPublish(auditFn.function);
     topicKey.grant(auditFn.function, 'kms:GenerateDataKey*', 'kms:Decrypt');
     auditFn.function.addEventSource(

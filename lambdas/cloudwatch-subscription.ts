@@ -1,4 +1,10 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import type { CloudWatchLogsEvent, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import {
+  type FailurePayloadSink,
+  keepFailedRemainder,
+  S3FailurePayloadWriter,
+} from '../lib/adapters/failure-payload-writer';
 import type { PipelineOutcome } from '../lib/pipeline';
 import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
@@ -41,6 +47,11 @@ export interface KinesisHandlerOptions {
    * a record is reported like any failure and the event source mapping's retry limit ends its retries.
    */
   readonly setAside?: (record: FailedStreamRecord) => Promise<void>;
+  /**
+   * Keeps the data of the records Lambda retries (from the first retryable failure to the end of the batch) before
+   * they are reported: if retries run out, the on-failure record names only shard and sequence numbers.
+   */
+  readonly failurePayloads?: FailurePayloadSink;
 }
 
 /**
@@ -50,7 +61,7 @@ export interface KinesisHandlerOptions {
  * effect failed: SNS, DynamoDB) is reported as the batch item failure (the first such record: Lambda checkpoints
  * before it and retries from there; the records after it that were delivered are deduplicated on the retry). A record
  * that fails for a reason that will never change goes to `setAside` with its data and reason instead, and the shard
- * moves on.
+ * moves on. Before a failure is reported, the records from it on are kept (`failurePayloads`).
  */
 export function createKinesisHandler(
   deps: IngestDeps,
@@ -59,7 +70,8 @@ export function createKinesisHandler(
   const handleDelivery = createCloudWatchHandler(deps);
   return async (event) => {
     let retryFrom: string | undefined;
-    for (const record of event.Records) {
+    let retryIndex = -1;
+    for (const [index, record] of event.Records.entries()) {
       const { sequenceNumber, partitionKey, data } = record.kinesis;
       try {
         await handleDelivery({ awslogs: { data } });
@@ -72,10 +84,16 @@ export function createKinesisHandler(
           sequenceNumber,
           reason,
         });
-        retryFrom ??= sequenceNumber;
+        if (retryFrom === undefined) {
+          retryFrom = sequenceNumber;
+          retryIndex = index;
+        }
       }
     }
-    return { batchItemFailures: retryFrom === undefined ? [] : [{ itemIdentifier: retryFrom }] };
+    if (retryFrom === undefined) return { batchItemFailures: [] };
+    // The on-failure record Lambda writes if retries run out is only a pointer: keep the data from here on first.
+    await keepFailedRemainder(options.failurePayloads, event, retryIndex, deps.logger);
+    return { batchItemFailures: [{ itemIdentifier: retryFrom }] };
   };
 }
 
@@ -124,7 +142,11 @@ export async function handler(
 ): Promise<KinesisStreamBatchResponse | undefined> {
   cached ??= build();
   if (isKinesisEvent(event)) {
-    streamed ??= createKinesisHandler(cached);
+    const bucket = cached.config.failurePayloadBucket;
+    streamed ??= createKinesisHandler(
+      cached,
+      bucket ? { failurePayloads: new S3FailurePayloadWriter(new S3Client({ maxAttempts: 5 }), bucket) } : {},
+    );
     return streamed(event);
   }
   direct ??= createCloudWatchHandler(cached);

@@ -11,6 +11,9 @@ import { Construct } from 'constructs';
 /** Repository root, where lambdas/ and rules/ live (cdk/ never imports the handlers: it names their entry files). */
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 
+/** How long failure queues (and what they point to) keep what could not be processed: SQS's maximum. */
+export const FAILURE_RETENTION = Duration.days(14);
+
 export interface PipelineFunctionProps {
   /** Handler file under lambdas/, without extension. */
   readonly entry: string;
@@ -45,7 +48,7 @@ export class PipelineFunction extends Construct {
     });
     this.failureQueue = props.asynchronous
       ? new sqs.Queue(this, 'FailureQueue', {
-          retentionPeriod: Duration.days(14),
+          retentionPeriod: FAILURE_RETENTION,
           encryption: sqs.QueueEncryption.KMS,
           encryptionMasterKey: props.key,
           enforceSSL: true,

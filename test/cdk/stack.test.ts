@@ -124,6 +124,10 @@ describe('the vmsentry stack with the example configuration', () => {
     for (const group of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
   });
 
+  it('has no failure payload bucket without the stream path (direct invocations keep the event on failure)', () => {
+    expect(JSON.stringify(resourcesOf(template, 'AWS::Lambda::Function'))).not.toContain('FAILURE_PAYLOAD_BUCKET');
+  });
+
   it('configures the detection functions through environment variables that hold no secrets', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -311,11 +315,18 @@ describe('least privilege', () => {
   });
 
   it('reads EDR objects from the configured bucket only, read-only', () => {
-    const s3 = statementsOf(template).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('s3:')),
+    const reads = statementsOf(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Get')),
     );
-    expect(s3.flatMap(actionsOf)).toEqual(['s3:GetObject']);
-    expect(JSON.stringify(s3[0]?.Resource)).toContain('cs-prod-cannon/*');
+    expect(reads.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(reads[0]?.Resource)).toContain('cs-prod-cannon/*');
+    // The feed bucket is never written; the only S3 write is the failure bucket's (below).
+    const feedWrites = statementsOf(template).filter(
+      (statement) =>
+        JSON.stringify(statement.Resource).includes('cs-prod-cannon') &&
+        actionsOf(statement).some((action) => !action.startsWith('s3:Get')),
+    );
+    expect(feedWrites).toEqual([]);
   });
 });
 
@@ -352,6 +363,29 @@ describe('optional parts of the stack', () => {
     expect([undefined, -1]).toContain(mapping?.Properties?.['MaximumRetryAttempts']);
     const lease = deliveryTimings(60).claimLeaseSeconds;
     expect(mapping?.Properties?.['MaximumRecordAgeInSeconds']).toBeGreaterThan(lease);
+  });
+
+  it("keeps failed stream records' data in an encrypted bucket the subscription function may only write", () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 14, Status: 'Enabled' })] },
+    });
+    const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((candidate) =>
+      /CloudWatch Logs subscription/.test(String(candidate.Properties?.['Description'])),
+    );
+    const variables = (fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> } | undefined)
+      ?.Variables;
+    expect(JSON.stringify(variables?.['FAILURE_PAYLOAD_BUCKET'])).toMatch(/FailurePayloads/);
+    const s3 = statementsOf(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Put')),
+    );
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(s3[0]?.Resource)).toMatch(/FailurePayloads.*\/kinesis\/\*/);
   });
 
   it('adds an account-level subscription policy that never subscribes our own log groups', () => {
