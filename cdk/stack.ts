@@ -224,6 +224,9 @@ export class VmsentryStack extends Stack {
     if (feed) new CfnOutput(this, 'EdrFeedQueueUrl', { value: feed.queue.queueUrl });
     if (alerts.siemQueue) new CfnOutput(this, 'SiemQueueUrl', { value: alerts.siemQueue.queueUrl });
     if (ingest.stream) new CfnOutput(this, 'IngestStreamName', { value: ingest.stream.streamName });
+    if (failurePayloads) {
+      new CfnOutput(this, 'FailurePayloadBucketName', { value: failurePayloads.bucket.bucketName });
+    }
     new CfnOutput(this, 'HighSeverityRank', { value: String(severityRank('high')) });
   }
 

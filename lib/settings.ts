@@ -68,6 +68,7 @@ export function deliveryTimings(functionTimeoutSeconds: number): DeliveryTimings
   return {
     claimLeaseSeconds,
     sqsVisibilityTimeoutSeconds: Math.max(6 * functionTimeoutSeconds, functionTimeoutSeconds + claimLeaseSeconds),
-    kinesisMaxRecordAgeSeconds: Math.max(3600, 4 * claimLeaseSeconds),
+    // One hour: far above the longest lease (900 + 30 s), far inside the stream's 24 h retention.
+    kinesisMaxRecordAgeSeconds: 3600,
   };
 }

@@ -152,11 +152,15 @@ describe('the vmsentry stack with the example configuration', () => {
   it('keeps each failed asynchronous invocation once: retries, then an on-failure destination and no DLQ beside it', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
-    // A DLQ next to the on-failure destination receives every failed event a second time.
-    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
-      expect(fn.Properties?.['DeadLetterConfig']).toBeUndefined();
+    // A DLQ next to the on-failure destination receives every failed event a second time (Slack notifier included).
+    for (const each of [template, full]) {
+      expect(Object.values(resourcesOf(each, 'AWS::Lambda::EventInvokeConfig')).length).toBeGreaterThan(0);
+      for (const fn of Object.values(resourcesOf(each, 'AWS::Lambda::Function'))) {
+        expect(fn.Properties?.['DeadLetterConfig']).toBeUndefined();
+      }
     }
   });
 
@@ -386,6 +390,7 @@ describe('optional parts of the stack', () => {
     );
     expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
     expect(JSON.stringify(s3[0]?.Resource)).toMatch(/FailurePayloads.*\/kinesis\/\*/);
+    template.hasOutput('FailurePayloadBucketName', {});
   });
 
   it('adds an account-level subscription policy that never subscribes our own log groups', () => {
