@@ -123,6 +123,14 @@ async function setAside(
   return true;
 }
 
+/**
+ * The S3 client for failure payloads: a hung PutObject must not hold the invocation until its timeout (the write
+ * is best effort; the failure is reported either way and the retry writes again).
+ */
+function failurePayloadClient(): S3Client {
+  return new S3Client({ maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+}
+
 function isKinesisEvent(event: CloudWatchLogsEvent | KinesisStreamEvent): event is KinesisStreamEvent {
   return Array.isArray((event as KinesisStreamEvent).Records);
 }
@@ -145,7 +153,7 @@ export async function handler(
     const bucket = cached.config.failurePayloadBucket;
     streamed ??= createKinesisHandler(
       cached,
-      bucket ? { failurePayloads: new S3FailurePayloadWriter(new S3Client({ maxAttempts: 5 }), bucket) } : {},
+      bucket ? { failurePayloads: new S3FailurePayloadWriter(failurePayloadClient(), bucket) } : {},
     );
     return streamed(event);
   }
