@@ -44,7 +44,8 @@ export interface FailedStreamRecord {
 export interface KinesisHandlerOptions {
   /**
    * Keeps a record that failed for good (with its data and reason) so it stops blocking the shard. Without it, such
-   * a record is reported like any failure and the event source mapping's retry limit ends its retries.
+   * a record is reported like any failure, retried until the event source mapping's maximum record age, and its data
+   * kept by `failurePayloads`.
    */
   readonly setAside?: (record: FailedStreamRecord) => Promise<void>;
   /**
