@@ -2,11 +2,11 @@
 import { join } from 'node:path';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig, type VmsentryConfig } from './config';
 import { VmsentryStack } from './stack';
 
 const app = new App();
-const config = loadConfig(app.node, join(__dirname, '..'));
+const config = configOrExit(() => loadConfig(app.node, join(__dirname, '..')));
 const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? 'Vmsentry';
 new VmsentryStack(app, stackName, {
   config,
@@ -19,3 +19,17 @@ new VmsentryStack(app, stackName, {
 Tags.of(app).add('application', 'vmsentry');
 // cdk-nag on every synth: a finding fails `cdk synth` unless acknowledged with a reason in the stack.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+
+/**
+ * A configuration mistake is the operator's, not the program's: print the message (every bad field with its path)
+ * and stop, instead of a stack trace that buries it.
+ */
+function configOrExit(load: () => VmsentryConfig): VmsentryConfig {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,20 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseConfig as parseRuntimeConfig } from '../lib/config';
 import { FORMATS, SEVERITIES } from '../lib/model';
+import { boundedWholeNumber, SETTING_BOUNDS } from '../lib/settings';
+import { ENVIRONMENT_PLACEHOLDERS, pipelineEnvironment } from './environment';
 
 /**
  * The deployment configuration, read from CDK context key `vmsentry` (inline object) or from the JSON file named by
  * context key `vmsentryConfig` (path relative to the app's directory). Validated here so a typo fails `cdk synth`
- * with the field's path instead of a half-built stack.
+ * with the field's path instead of a half-built stack. Settings that reach the functions' environment take their
+ * bounds from lib/settings.ts, the runtime's own, and the environment a configuration produces is then checked with
+ * the runtime's loader: a configuration that synthesizes is one whose functions start.
  */
 const format = z.enum(FORMATS);
 const severity = z.enum(SEVERITIES);
 
 const LogGroupSchema = z
   .object({
-    /** An existing log group to subscribe. */
-    name: z.string().min(1).max(512),
+    /** An existing log group to subscribe (also its format hint, so the runtime's hint bounds apply). */
+    name: z.string().min(1).max(SETTING_BOUNDS.hintPrefixLength.max),
     /** The format its records are in; detection tries it first. */
     source: format,
     /** CloudWatch filter pattern; '' forwards every event (the default: rules need to see benign context too). */
@@ -57,7 +62,9 @@ const ConfigSchema = z
   .object({
     logGroups: z.array(LogGroupSchema).default([]),
     /** Extra log-group prefix -> format hints, for groups reached by the account-level policy. */
-    sourceHints: z.array(z.object({ prefix: z.string().min(1), source: format }).strict()).default([]),
+    sourceHints: z
+      .array(z.object({ prefix: z.string().min(1).max(SETTING_BOUNDS.hintPrefixLength.max), source: format }).strict())
+      .default([]),
     /** An account-level subscription filter policy: every log group of the account and region, for org-wide coverage. */
     accountPolicy: z
       .object({
@@ -91,9 +98,11 @@ const ConfigSchema = z
       .number()
       .int()
       .min(1)
-      .max(7 * 24 * 60)
+      .max(SETTING_BOUNDS.dedupWindowSeconds.max / 60)
       .default(60),
-    allowlistCacheSeconds: z.number().int().min(0).max(3600).default(60),
+    allowlistCacheSeconds: boundedWholeNumber('allowlistCacheSeconds', SETTING_BOUNDS.allowlistCacheSeconds).default(
+      SETTING_BOUNDS.allowlistCacheSeconds.fallback,
+    ),
     logRetentionDays: z
       .union([
         z.literal(7),
@@ -119,7 +128,10 @@ const ConfigSchema = z
       .default(60),
     /** Ingest functions' memory (MB) and timeout (s); defaults chosen from `npm run bench` (docs/benchmarks.md). */
     functionMemoryMb: z.number().int().min(128).max(10240).default(512),
-    functionTimeoutSeconds: z.number().int().min(10).max(900).default(60),
+    /** Also sets the dedup claim lease, the EDR queue's visibility timeout and the stream's record age (docs/deploy.md). */
+    functionTimeoutSeconds: boundedWholeNumber('functionTimeoutSeconds', SETTING_BOUNDS.functionTimeoutSeconds).default(
+      SETTING_BOUNDS.functionTimeoutSeconds.fallback,
+    ),
     /** Scale path: route subscriptions through a Kinesis Data Stream instead of invoking Lambda directly. */
     kinesis: z
       .object({
@@ -131,7 +143,17 @@ const ConfigSchema = z
       .strict()
       .default({ enabled: false, shards: 2, batchSize: 100, parallelizationFactor: 2 }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    const hints = config.logGroups.length + config.sourceHints.length;
+    if (hints > SETTING_BOUNDS.sourceHints.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sourceHints'],
+        message: `logGroups and sourceHints together give ${hints} format hints; the functions read at most ${SETTING_BOUNDS.sourceHints.max}`,
+      });
+    }
+  });
 
 export type VmsentryConfig = z.infer<typeof ConfigSchema>;
 
@@ -139,12 +161,29 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Validate a raw configuration object; throws ConfigError listing every problem with its path. */
+/**
+ * Validate a raw configuration object; throws ConfigError listing every problem with its path. Then the environment
+ * it produces is run through the runtime's own validation, so nothing the functions would refuse at their cold start
+ * gets deployed (the field bounds above already agree; this is the guarantee, test/cdk/config-runtime.test.ts).
+ */
 export function parseConfig(raw: unknown, origin = 'configuration'): VmsentryConfig {
   const parsed = ConfigSchema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  throw new ConfigError(`invalid vmsentry ${origin}:\n${problems.join('\n')}`);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.join('.') || '(root)';
+      return `  - ${path}: ${issue.message.startsWith(`${path} `) ? issue.message.slice(path.length + 1) : issue.message}`;
+    });
+    throw new ConfigError(`invalid vmsentry ${origin}:\n${problems.join('\n')}`);
+  }
+  const runtime = parseRuntimeConfig(pipelineEnvironment(parsed.data, ENVIRONMENT_PLACEHOLDERS));
+  if (!runtime.ok) {
+    throw new ConfigError(
+      `invalid vmsentry ${origin}: the functions would refuse the environment it produces:\n${runtime.problems
+        .map((problem) => `  - ${problem}`)
+        .join('\n')}`,
+    );
+  }
+  return parsed.data;
 }
 
 /** Read the configuration the CDK context names: `vmsentryConfig` (a file) or `vmsentry` (inline). */

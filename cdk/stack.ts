@@ -7,14 +7,17 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { severityRank } from '../lib/model/severity';
+import { deliveryTimings } from '../lib/settings';
 import type { VmsentryConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
 import { DedupSweeper } from './constructs/dedup-sweeper';
 import { EdrFeed } from './constructs/edr-feed';
+import { FailurePayloads } from './constructs/failure-payloads';
 import { LogSubscriptions } from './constructs/log-subscriptions';
 import { Operations } from './constructs/operations';
-import { PipelineFunction } from './constructs/pipeline-function';
+import { FAILURE_RETENTION, PipelineFunction } from './constructs/pipeline-function';
 import { VmsentryTables } from './constructs/tables';
+import { pipelineEnvironment } from './environment';
 
 export interface VmsentryStackProps extends StackProps {
   readonly config: VmsentryConfig;
@@ -45,27 +48,26 @@ export class VmsentryStack extends Stack {
     });
     const retention = config.logRetentionDays as logs.RetentionDays;
     const timeout = Duration.seconds(config.functionTimeoutSeconds);
-    const sourceHints = [
-      ...config.logGroups.map((group) => ({ prefix: group.name, format: group.source })),
-      ...config.sourceHints.map((hint) => ({ prefix: hint.prefix, format: hint.source })),
-    ];
-    const pipelineEnvironment = {
-      ALLOWLIST_TABLE: tables.allowlist.tableName,
-      STATE_TABLE: tables.state.tableName,
-      ALERT_TOPIC_ARN: alerts.topic.topicArn,
-      DEDUP_WINDOW_SECONDS: String(config.dedupWindowMinutes * 60),
-      ALLOWLIST_CACHE_SECONDS: String(config.allowlistCacheSeconds),
-      MIN_SEVERITY: config.minSeverity,
-      SOURCE_HINTS: JSON.stringify(sourceHints),
-      LOGS_INSIGHTS_REGION: this.region,
-    };
+    // Claim lease (runtime), queue visibility and stream record age all follow the timeout (docs/deploy.md).
+    const timings = deliveryTimings(config.functionTimeoutSeconds);
+    // The stream path keeps failed records' data; the on-failure record alone points into a 24 h stream.
+    const failurePayloads = config.kinesis.enabled
+      ? new FailurePayloads(this, 'FailurePayloads', { key, retention: FAILURE_RETENTION })
+      : undefined;
+    const environment = pipelineEnvironment(config, {
+      allowlistTable: tables.allowlist.tableName,
+      stateTable: tables.state.tableName,
+      alertTopicArn: alerts.topic.topicArn,
+      region: this.region,
+      ...(failurePayloads ? { failurePayloadBucket: failurePayloads.bucket.bucketName } : {}),
+    });
 
     const cloudwatchFn = new PipelineFunction(this, 'CloudWatchSubscription', {
       entry: 'cloudwatch-subscription',
       description: 'vmsentry: CloudWatch Logs subscription -> parse -> detect -> allowlist -> dedup -> SNS',
       memorySize: config.functionMemoryMb,
       timeout,
-      environment: pipelineEnvironment,
+      environment,
       logRetention: retention,
       key,
       withRules: true,
@@ -76,7 +78,7 @@ export class VmsentryStack extends Stack {
       description: 'vmsentry: EDR feed (SQS of S3 objects or inline events) -> parse -> detect -> SNS',
       memorySize: config.functionMemoryMb,
       timeout,
-      environment: pipelineEnvironment,
+      environment,
       logRetention: retention,
       key,
       withRules: true,
@@ -116,6 +118,7 @@ export class VmsentryStack extends Stack {
       alerts.topic.grantPublish(role);
       topicKey.grant(role, 'kms:GenerateDataKey*', 'kms:Decrypt');
     }
+    failurePayloads?.grantKeep(cloudwatchFn.function);
     alerts.topic.grantPublish(auditFn.function);
     topicKey.grant(auditFn.function, 'kms:GenerateDataKey*', 'kms:Decrypt');
     auditFn.function.addEventSource(
@@ -163,6 +166,7 @@ export class VmsentryStack extends Stack {
       fn: cloudwatchFn.function,
       key,
       failureQueue: cloudwatchFn.failureQueue!,
+      maxRecordAge: Duration.seconds(timings.kinesisMaxRecordAgeSeconds),
       ownLogGroups: [cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])].map(
         (pipeline) => pipeline.function.logGroup.logGroupName,
       ),
@@ -174,7 +178,7 @@ export class VmsentryStack extends Stack {
             feed: config.edrFeed,
             fn: edrFn.function,
             key,
-            functionTimeout: timeout,
+            visibilityTimeout: Duration.seconds(timings.sqsVisibilityTimeoutSeconds),
           });
     for (const queue of [
       cloudwatchFn.failureQueue,
@@ -220,6 +224,9 @@ export class VmsentryStack extends Stack {
     if (feed) new CfnOutput(this, 'EdrFeedQueueUrl', { value: feed.queue.queueUrl });
     if (alerts.siemQueue) new CfnOutput(this, 'SiemQueueUrl', { value: alerts.siemQueue.queueUrl });
     if (ingest.stream) new CfnOutput(this, 'IngestStreamName', { value: ingest.stream.streamName });
+    if (failurePayloads) {
+      new CfnOutput(this, 'FailurePayloadBucketName', { value: failurePayloads.bucket.bucketName });
+    }
     new CfnOutput(this, 'HighSeverityRank', { value: String(severityRank('high')) });
   }
 

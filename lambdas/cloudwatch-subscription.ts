@@ -1,4 +1,10 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import type { CloudWatchLogsEvent, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import {
+  type FailurePayloadSink,
+  keepFailedRemainder,
+  S3FailurePayloadWriter,
+} from '../lib/adapters/failure-payload-writer';
 import type { PipelineOutcome } from '../lib/pipeline';
 import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
@@ -38,9 +44,15 @@ export interface FailedStreamRecord {
 export interface KinesisHandlerOptions {
   /**
    * Keeps a record that failed for good (with its data and reason) so it stops blocking the shard. Without it, such
-   * a record is reported like any failure and the event source mapping's retry limit ends its retries.
+   * a record is reported like any failure, retried until the event source mapping's maximum record age, and its data
+   * kept by `failurePayloads`.
    */
   readonly setAside?: (record: FailedStreamRecord) => Promise<void>;
+  /**
+   * Keeps the data of the records Lambda retries (from the first retryable failure to the end of the batch) before
+   * they are reported: if retries run out, the on-failure record names only shard and sequence numbers.
+   */
+  readonly failurePayloads?: FailurePayloadSink;
 }
 
 /**
@@ -50,7 +62,7 @@ export interface KinesisHandlerOptions {
  * effect failed: SNS, DynamoDB) is reported as the batch item failure (the first such record: Lambda checkpoints
  * before it and retries from there; the records after it that were delivered are deduplicated on the retry). A record
  * that fails for a reason that will never change goes to `setAside` with its data and reason instead, and the shard
- * moves on.
+ * moves on. Before a failure is reported, the records from it on are kept (`failurePayloads`).
  */
 export function createKinesisHandler(
   deps: IngestDeps,
@@ -59,7 +71,8 @@ export function createKinesisHandler(
   const handleDelivery = createCloudWatchHandler(deps);
   return async (event) => {
     let retryFrom: string | undefined;
-    for (const record of event.Records) {
+    let retryIndex = -1;
+    for (const [index, record] of event.Records.entries()) {
       const { sequenceNumber, partitionKey, data } = record.kinesis;
       try {
         await handleDelivery({ awslogs: { data } });
@@ -72,10 +85,16 @@ export function createKinesisHandler(
           sequenceNumber,
           reason,
         });
-        retryFrom ??= sequenceNumber;
+        if (retryFrom === undefined) {
+          retryFrom = sequenceNumber;
+          retryIndex = index;
+        }
       }
     }
-    return { batchItemFailures: retryFrom === undefined ? [] : [{ itemIdentifier: retryFrom }] };
+    if (retryFrom === undefined) return { batchItemFailures: [] };
+    // The on-failure record Lambda writes if retries run out is only a pointer: keep the data from here on first.
+    await keepFailedRemainder(options.failurePayloads, event, retryIndex, deps.logger);
+    return { batchItemFailures: [{ itemIdentifier: retryFrom }] };
   };
 }
 
@@ -105,6 +124,14 @@ async function setAside(
   return true;
 }
 
+/**
+ * The S3 client for failure payloads: a hung PutObject must not hold the invocation until its timeout (the write
+ * is best effort; the failure is reported either way and the retry writes again).
+ */
+function failurePayloadClient(): S3Client {
+  return new S3Client({ maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
+}
+
 function isKinesisEvent(event: CloudWatchLogsEvent | KinesisStreamEvent): event is KinesisStreamEvent {
   return Array.isArray((event as KinesisStreamEvent).Records);
 }
@@ -124,7 +151,11 @@ export async function handler(
 ): Promise<KinesisStreamBatchResponse | undefined> {
   cached ??= build();
   if (isKinesisEvent(event)) {
-    streamed ??= createKinesisHandler(cached);
+    const bucket = cached.config.failurePayloadBucket;
+    streamed ??= createKinesisHandler(
+      cached,
+      bucket ? { failurePayloads: new S3FailurePayloadWriter(failurePayloadClient(), bucket) } : {},
+    );
     return streamed(event);
   }
   direct ??= createCloudWatchHandler(cached);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { FORMATS, type FormatName, SEVERITIES, type Severity } from './model';
+import { type FormatName, SEVERITIES, type Severity } from './model';
 import { DEFAULT_ALERT_FLOOD_THRESHOLD } from './pipeline/flood';
+import { boundedWholeNumber, deliveryTimings, SETTING_BOUNDS, SourceHintsSchema } from './settings';
 
 /** Runtime configuration of the ingest functions, read from the environment once per cold start. */
 export interface RuntimeConfig {
@@ -10,8 +11,13 @@ export interface RuntimeConfig {
   /** Default dedup window when a rule sets none. */
   readonly dedupWindowSeconds: number;
   readonly allowlistCacheSeconds: number;
-  /** A claim older than this is taken over (the holder crashed). Keep it below the trigger's retry delay. */
+  /**
+   * A claim older than this is taken over (the holder crashed). Derived from the function timeout (lib/settings.ts):
+   * longer than any live invocation can hold it.
+   */
   readonly claimLeaseSeconds: number;
+  /** The function's configured timeout, as the stack wrote it (absent outside Lambda: CLI replay, local mode). */
+  readonly functionTimeoutSeconds?: number;
   /** Detections below this severity are counted and dropped. */
   readonly minSeverity: Severity;
   readonly sourceHints: readonly { readonly prefix: string; readonly format: FormatName }[];
@@ -22,22 +28,26 @@ export interface RuntimeConfig {
   readonly rulesDir?: string;
   /** Runbook link put in alerts; `{ruleId}` is replaced. */
   readonly runbookUrl?: string;
+  /** Bucket the Kinesis path keeps failed records' data in (set by the stack when the stream path is enabled). */
+  readonly failurePayloadBucket?: string;
   /** Distinct hosts one rule may name from one source in one batch before they go out as one flood alert. */
   readonly alertFloodThreshold: number;
 }
 
-const positiveInt = (name: string, fallback: number, max: number) =>
+/** An optional whole-number variable within bounds; empty means the fallback. */
+const wholeNumber = (
+  name: string,
+  bounds: { readonly min: number; readonly max: number; readonly fallback?: number },
+) =>
   z
     .string()
     .optional()
-    .transform((value) => (value === undefined || value.trim() === '' ? String(fallback) : value))
-    .pipe(
-      z.coerce
-        .number<string>({ error: `${name} must be a number` })
-        .int(`${name} must be a whole number`)
-        .positive(`${name} must be positive`)
-        .max(max, `${name} must be at most ${max}`),
-    );
+    .transform((value) => (value === undefined || value.trim() === '' ? bounds.fallback : Number(value)))
+    .pipe(boundedWholeNumber(name, bounds).optional());
+
+/** A whole-number variable that always has a value (its fallback when unset). */
+const positiveInt = (name: string, fallback: number, max: number) =>
+  wholeNumber(name, { min: 1, max, fallback }).transform((value) => value ?? fallback);
 
 const required = (name: string) =>
   z
@@ -45,11 +55,6 @@ const required = (name: string) =>
     .trim()
     .min(1, `${name} is required`)
     .max(2048, `${name} is too long`);
-
-const HintSchema = z.strictObject({
-  prefix: z.string().min(1, 'a hint prefix must not be empty').max(512),
-  format: z.enum(FORMATS, { error: `must be one of: ${FORMATS.join(', ')}` }),
-});
 
 const HintsSchema = z
   .string()
@@ -63,15 +68,31 @@ const HintsSchema = z
       return z.NEVER;
     }
   })
-  .pipe(z.array(HintSchema).max(200));
+  .pipe(SourceHintsSchema);
+
+/** Claims without a function timeout (CLI replay, local mode): nothing runs longer than this there. */
+const LOCAL_CLAIM_LEASE_SECONDS = 30;
 
 const EnvSchema = z.object({
   ALLOWLIST_TABLE: required('ALLOWLIST_TABLE'),
   STATE_TABLE: required('STATE_TABLE'),
   ALERT_TOPIC_ARN: required('ALERT_TOPIC_ARN').regex(/^arn:[\w-]+:sns:/, 'ALERT_TOPIC_ARN must be an SNS topic ARN'),
-  DEDUP_WINDOW_SECONDS: positiveInt('DEDUP_WINDOW_SECONDS', 3600, 7 * 86_400),
-  ALLOWLIST_CACHE_SECONDS: positiveInt('ALLOWLIST_CACHE_SECONDS', 60, 3600),
-  CLAIM_LEASE_SECONDS: positiveInt('CLAIM_LEASE_SECONDS', 30, 900),
+  DEDUP_WINDOW_SECONDS: positiveInt(
+    'DEDUP_WINDOW_SECONDS',
+    SETTING_BOUNDS.dedupWindowSeconds.fallback,
+    SETTING_BOUNDS.dedupWindowSeconds.max,
+  ),
+  ALLOWLIST_CACHE_SECONDS: positiveInt(
+    'ALLOWLIST_CACHE_SECONDS',
+    SETTING_BOUNDS.allowlistCacheSeconds.fallback,
+    SETTING_BOUNDS.allowlistCacheSeconds.max,
+  ),
+  FUNCTION_TIMEOUT_SECONDS: wholeNumber('FUNCTION_TIMEOUT_SECONDS', {
+    min: SETTING_BOUNDS.functionTimeoutSeconds.min,
+    max: SETTING_BOUNDS.functionTimeoutSeconds.max,
+  }),
+  /** An explicit lease (tests, local mode); with FUNCTION_TIMEOUT_SECONDS it must exceed the timeout. */
+  CLAIM_LEASE_SECONDS: wholeNumber('CLAIM_LEASE_SECONDS', { min: 1, max: 3600 }),
   ALERT_FLOOD_THRESHOLD: positiveInt('ALERT_FLOOD_THRESHOLD', DEFAULT_ALERT_FLOOD_THRESHOLD, 100_000),
   MIN_SEVERITY: z
     .string()
@@ -93,6 +114,12 @@ const EnvSchema = z.object({
     .optional()
     .refine((value) => value === undefined || value === '' || /^https:\/\/\S+$/.test(value), {
       message: 'RUNBOOK_URL must be an https URL',
+    }),
+  FAILURE_PAYLOAD_BUCKET: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '' || /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value), {
+      message: 'FAILURE_PAYLOAD_BUCKET must be an S3 bucket name',
     }),
 });
 
@@ -124,13 +151,27 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     };
   }
   const e = parsed.data;
+  const timeout = e.FUNCTION_TIMEOUT_SECONDS;
+  if (timeout !== undefined && e.CLAIM_LEASE_SECONDS !== undefined && e.CLAIM_LEASE_SECONDS <= timeout) {
+    return {
+      ok: false,
+      problems: [
+        `CLAIM_LEASE_SECONDS must exceed FUNCTION_TIMEOUT_SECONDS (${timeout}): a live invocation would lose its claim`,
+      ],
+    };
+  }
   const config: RuntimeConfig = {
     allowlistTable: e.ALLOWLIST_TABLE,
     stateTable: e.STATE_TABLE,
     alertTopicArn: e.ALERT_TOPIC_ARN,
     dedupWindowSeconds: e.DEDUP_WINDOW_SECONDS,
     allowlistCacheSeconds: e.ALLOWLIST_CACHE_SECONDS,
-    claimLeaseSeconds: e.CLAIM_LEASE_SECONDS,
+    claimLeaseSeconds:
+      e.CLAIM_LEASE_SECONDS ??
+      (e.FUNCTION_TIMEOUT_SECONDS === undefined
+        ? LOCAL_CLAIM_LEASE_SECONDS
+        : deliveryTimings(e.FUNCTION_TIMEOUT_SECONDS).claimLeaseSeconds),
+    ...(e.FUNCTION_TIMEOUT_SECONDS !== undefined ? { functionTimeoutSeconds: e.FUNCTION_TIMEOUT_SECONDS } : {}),
     alertFloodThreshold: e.ALERT_FLOOD_THRESHOLD,
     minSeverity: e.MIN_SEVERITY,
     sourceHints: e.SOURCE_HINTS,
@@ -139,6 +180,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     ...(e.LOGS_INSIGHTS_REGION ? { logsInsightsRegion: e.LOGS_INSIGHTS_REGION } : {}),
     ...(e.RULES_DIR ? { rulesDir: e.RULES_DIR } : {}),
     ...(e.RUNBOOK_URL ? { runbookUrl: e.RUNBOOK_URL } : {}),
+    ...(e.FAILURE_PAYLOAD_BUCKET ? { failurePayloadBucket: e.FAILURE_PAYLOAD_BUCKET } : {}),
   };
   return { ok: true, config };
 }

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { ConfigError, loadConfig, parseConfig } from '../lib/config';
+import { deliveryTimings, SETTING_BOUNDS } from '../lib/settings';
 
 const BASE = {
   ALLOWLIST_TABLE: 'vmsentry-allowlist',
@@ -74,6 +76,46 @@ describe('parseConfig', () => {
   it('refuses SOURCE_HINTS that are not JSON', () => {
     const result = parseConfig({ ...BASE, SOURCE_HINTS: '{oops' });
     expect(result).toEqual({ ok: false, problems: [expect.stringContaining('SOURCE_HINTS must be JSON')] });
+  });
+});
+
+describe('the claim lease', () => {
+  it('is derived from the function timeout the stack writes: longer than any live invocation can hold a claim', () => {
+    for (const timeout of [10, 60, 900]) {
+      const result = parseConfig({ ...BASE, FUNCTION_TIMEOUT_SECONDS: String(timeout) });
+      expect(result.ok && result.config.functionTimeoutSeconds).toBe(timeout);
+      expect(result.ok && result.config.claimLeaseSeconds).toBeGreaterThan(timeout);
+    }
+  });
+
+  it('refuses an explicit lease that a live invocation could outlast', () => {
+    const result = parseConfig({ ...BASE, FUNCTION_TIMEOUT_SECONDS: '300', CLAIM_LEASE_SECONDS: '30' });
+    expect(result).toEqual({ ok: false, problems: [expect.stringMatching(/CLAIM_LEASE_SECONDS must exceed/)] });
+  });
+
+  it('stays 30 s where no function timeout exists (CLI replay, local mode)', () => {
+    const result = parseConfig(BASE);
+    expect(result.ok && result.config.claimLeaseSeconds).toBe(30);
+  });
+});
+
+describe('delivery timings derived from the function timeout', () => {
+  it('add up for every timeout the stack accepts', () => {
+    const { min, max } = SETTING_BOUNDS.functionTimeoutSeconds;
+    fc.assert(
+      fc.property(fc.integer({ min, max }), (timeout) => {
+        const t = deliveryTimings(timeout);
+        // A live invocation never loses its claim.
+        expect(t.claimLeaseSeconds).toBeGreaterThan(timeout);
+        // SQS redelivers a crashed attempt's message only once that attempt's claim has expired (and AWS's 6x).
+        expect(t.sqsVisibilityTimeoutSeconds).toBeGreaterThanOrEqual(timeout + t.claimLeaseSeconds);
+        expect(t.sqsVisibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * timeout);
+        expect(t.sqsVisibilityTimeoutSeconds).toBeLessThanOrEqual(12 * 3600); // SQS maximum
+        // The stream keeps retrying past the lease, and gives up before the stream's 24 h retention drops records.
+        expect(t.kinesisMaxRecordAgeSeconds).toBeGreaterThan(t.claimLeaseSeconds);
+        expect(t.kinesisMaxRecordAgeSeconds).toBeLessThan(24 * 3600);
+      }),
+    );
   });
 });
 

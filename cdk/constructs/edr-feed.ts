@@ -11,8 +11,11 @@ export interface EdrFeedProps {
   readonly feed: Exclude<VmsentryConfig['edrFeed'], { mode: 'none' }>;
   readonly fn: lambda.IFunction;
   readonly key: kms.IKey;
-  /** The function's timeout: the queue's visibility timeout must exceed it (AWS recommends 6x). */
-  readonly functionTimeout: Duration;
+  /**
+   * Derived from the function timeout (lib/settings.ts deliveryTimings): at least 6x the timeout (AWS), and long
+   * enough that a message is redelivered only after the crashed attempt's dedup claim has expired.
+   */
+  readonly visibilityTimeout: Duration;
 }
 
 /**
@@ -34,7 +37,7 @@ export class EdrFeed extends Construct {
         enforceSSL: true,
       });
       this.queue = new sqs.Queue(this, 'Queue', {
-        visibilityTimeout: Duration.seconds(props.functionTimeout.toSeconds() * 6),
+        visibilityTimeout: props.visibilityTimeout,
         retentionPeriod: Duration.days(4),
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: props.key,

@@ -16,6 +16,8 @@ export interface LogSubscriptionsProps {
   readonly key: kms.IKey;
   /** Failed Kinesis batches land here (the function's failure queue). */
   readonly failureQueue: sqs.IQueue;
+  /** How long the stream retries a failing batch before the failure path (lib/settings.ts: longer than the lease). */
+  readonly maxRecordAge: Duration;
   /** Log groups that must never be subscribed (our own functions' logs: subscribing them would loop). */
   readonly ownLogGroups: readonly string[];
 }
@@ -71,8 +73,9 @@ export class LogSubscriptions extends Construct {
           parallelizationFactor: config.kinesis.parallelizationFactor,
           bisectBatchOnError: true,
           reportBatchItemFailures: true,
-          retryAttempts: 5,
-          maxRecordAge: Duration.hours(12),
+          // No retry count: stream retries come back at once, so a count is spent in seconds on a crashed attempt's
+          // live claim. The record age bounds the wait instead, and it outlasts the claim lease.
+          maxRecordAge: props.maxRecordAge,
           onFailure: new SqsDlq(props.failureQueue),
         }),
       );

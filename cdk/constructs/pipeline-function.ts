@@ -11,6 +11,9 @@ import { Construct } from 'constructs';
 /** Repository root, where lambdas/ and rules/ live (cdk/ never imports the handlers: it names their entry files). */
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 
+/** How long failure queues (and what they point to) keep what could not be processed: SQS's maximum. */
+export const FAILURE_RETENTION = Duration.days(14);
+
 export interface PipelineFunctionProps {
   /** Handler file under lambdas/, without extension. */
   readonly entry: string;
@@ -29,7 +32,8 @@ export interface PipelineFunctionProps {
 /**
  * One Lambda function as vmsentry deploys them all: esbuild bundle (local esbuild, no Docker), ARM64, current Node
  * runtime, source maps, X-Ray tracing, its own log group with retention, bounded memory/timeout, and for asynchronous
- * invocations an SQS failure destination so nothing that still fails after retries is lost.
+ * invocations an SQS on-failure destination so nothing that still fails after retries is lost. Only the destination:
+ * a dead-letter queue beside it would receive every failed event a second time.
  */
 export class PipelineFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -44,7 +48,7 @@ export class PipelineFunction extends Construct {
     });
     this.failureQueue = props.asynchronous
       ? new sqs.Queue(this, 'FailureQueue', {
-          retentionPeriod: Duration.days(14),
+          retentionPeriod: FAILURE_RETENTION,
           encryption: sqs.QueueEncryption.KMS,
           encryptionMasterKey: props.key,
           enforceSSL: true,
@@ -85,14 +89,19 @@ export class PipelineFunction extends Construct {
       },
       ...(this.failureQueue
         ? {
-            deadLetterQueue: this.failureQueue,
             retryAttempts: 2,
             maxEventAge: Duration.hours(6),
             onFailure: new SqsDestination(this.failureQueue),
           }
         : {}),
     });
-    if (!this.failureQueue) {
+    if (this.failureQueue) {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Failed asynchronous invocations go to the on-failure destination (the event plus why it failed: condition, error). A DLQ as well would hold every failed event twice, and `vmsentry redrive` would replay it twice.',
+      });
+    } else {
       for (const rule of ['Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']) {
         Validations.of(this.function).acknowledge({
           id: rule,

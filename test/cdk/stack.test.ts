@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { ConfigError, parseConfig } from '../../cdk/config';
+import { deliveryTimings } from '../../lib/settings';
 import { FULL_CONFIG, synth } from './synth';
 
 const EXAMPLE_CONFIG = JSON.parse(readFileSync(join(__dirname, '../../config/example.json'), 'utf8'));
@@ -123,6 +124,10 @@ describe('the vmsentry stack with the example configuration', () => {
     for (const group of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
   });
 
+  it('has no failure payload bucket without the stream path (direct invocations keep the event on failure)', () => {
+    expect(JSON.stringify(resourcesOf(template, 'AWS::Lambda::Function'))).not.toContain('FAILURE_PAYLOAD_BUCKET');
+  });
+
   it('configures the detection functions through environment variables that hold no secrets', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -144,15 +149,19 @@ describe('the vmsentry stack with the example configuration', () => {
     expect(variables.filter((name) => /SECRET(?!_ARN)|PASSWORD|TOKEN|WEBHOOK(?!_SECRET_ARN)/.test(name))).toEqual([]);
   });
 
-  it('keeps failed asynchronous invocations: retries, then a DLQ and an on-failure destination', () => {
+  it('keeps each failed asynchronous invocation once: retries, then an on-failure destination and no DLQ beside it', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 6 * 3600,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      DeadLetterConfig: { TargetArn: Match.anyValue() },
-      Description: Match.stringLikeRegexp('CloudWatch Logs subscription'),
-    });
+    // A DLQ next to the on-failure destination receives every failed event a second time (Slack notifier included).
+    for (const each of [template, full]) {
+      expect(Object.values(resourcesOf(each, 'AWS::Lambda::EventInvokeConfig')).length).toBeGreaterThan(0);
+      for (const fn of Object.values(resourcesOf(each, 'AWS::Lambda::Function'))) {
+        expect(fn.Properties?.['DeadLetterConfig']).toBeUndefined();
+      }
+    }
   });
 
   it('subscribes each configured log group to the detection function, with the invoke permission', () => {
@@ -310,11 +319,18 @@ describe('least privilege', () => {
   });
 
   it('reads EDR objects from the configured bucket only, read-only', () => {
-    const s3 = statementsOf(template).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('s3:')),
+    const reads = statementsOf(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Get')),
     );
-    expect(s3.flatMap(actionsOf)).toEqual(['s3:GetObject']);
-    expect(JSON.stringify(s3[0]?.Resource)).toContain('cs-prod-cannon/*');
+    expect(reads.flatMap(actionsOf)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(reads[0]?.Resource)).toContain('cs-prod-cannon/*');
+    // The feed bucket is never written; the only S3 write is the failure bucket's (below).
+    const feedWrites = statementsOf(template).filter(
+      (statement) =>
+        JSON.stringify(statement.Resource).includes('cs-prod-cannon') &&
+        actionsOf(statement).some((action) => !action.startsWith('s3:Get')),
+    );
+    expect(feedWrites).toEqual([]);
   });
 });
 
@@ -341,6 +357,40 @@ describe('optional parts of the stack', () => {
       FilterPattern: '?EXECVE ?SYSCALL ?PROCTITLE',
       RoleArn: Match.anyValue(),
     });
+  });
+
+  it('lets the stream retry past the claim lease instead of discarding a batch after a few quick retries', () => {
+    const mapping = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).find(
+      (candidate) => candidate.Properties?.['ParallelizationFactor'] !== undefined,
+    );
+    // Stream retries come back at once: a retry count would be spent in seconds on a crashed attempt's live claim.
+    expect([undefined, -1]).toContain(mapping?.Properties?.['MaximumRetryAttempts']);
+    const lease = deliveryTimings(60).claimLeaseSeconds;
+    expect(mapping?.Properties?.['MaximumRecordAgeInSeconds']).toBeGreaterThan(lease);
+  });
+
+  it("keeps failed stream records' data in an encrypted bucket the subscription function may only write", () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 14, Status: 'Enabled' })] },
+    });
+    const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((candidate) =>
+      /CloudWatch Logs subscription/.test(String(candidate.Properties?.['Description'])),
+    );
+    const variables = (fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> } | undefined)
+      ?.Variables;
+    expect(JSON.stringify(variables?.['FAILURE_PAYLOAD_BUCKET'])).toMatch(/FailurePayloads/);
+    const s3 = statementsOf(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Put')),
+    );
+    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    expect(JSON.stringify(s3[0]?.Resource)).toMatch(/FailurePayloads.*\/kinesis\/\*/);
+    template.hasOutput('FailurePayloadBucketName', {});
   });
 
   it('adds an account-level subscription policy that never subscribes our own log groups', () => {
@@ -389,6 +439,24 @@ describe('optional parts of the stack', () => {
     minimal.resourceCountIs('AWS::SNS::Subscription', 0);
     minimal.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
     expect(Object.keys(resourcesOf(minimal, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
+  });
+});
+
+describe('timeouts that add up', () => {
+  it('derives the EDR queue visibility timeout and the stream record age from the function timeout', () => {
+    const template = synth({ functionTimeoutSeconds: 900, kinesis: { enabled: true }, edrFeed: { mode: 'create' } });
+    const timings = deliveryTimings(900);
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 900 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: Match.anyValue(),
+      VisibilityTimeout: timings.sqsVisibilityTimeoutSeconds,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MaximumRecordAgeInSeconds: timings.kinesisMaxRecordAgeSeconds,
+    });
+    // The lease the runtime derives (lib/config.ts) outlasts the 900 s invocation; the redelivery comes after it.
+    expect(timings.claimLeaseSeconds).toBeGreaterThan(900);
+    expect(timings.sqsVisibilityTimeoutSeconds).toBeGreaterThanOrEqual(900 + timings.claimLeaseSeconds);
   });
 });
 

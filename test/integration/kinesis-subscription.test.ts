@@ -1,3 +1,4 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -6,9 +7,11 @@ import {
   type FailedStreamRecord,
   type KinesisHandlerOptions,
 } from '../../lambdas/cloudwatch-subscription';
+import { S3FailurePayloadWriter } from '../../lib/adapters/failure-payload-writer';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
+import { type Fauxqs, startFauxqs } from '../support/fauxqs';
 import { sysmonProcessXml } from './fixtures/sysmon';
 import {
   freshTables,
@@ -191,5 +194,76 @@ describe('the Kinesis scale path of the subscription function', () => {
     expect(metrics.total('FloodCollapsedDetections')).toBe(60);
     const logged = logger.lines.find((line) => line.message.startsWith('alert flood'));
     expect(logged?.extra).toMatchObject({ detections: 60, hosts: 60, source: expect.stringContaining('stream-1') });
+  });
+
+  describe("keeping the failed records' data (real S3 protocol: fauxqs)", () => {
+    let aws: Fauxqs;
+    beforeAll(async () => {
+      aws = await startFauxqs();
+    });
+    afterAll(async () => {
+      await aws.stop();
+    });
+
+    let bucketCounter = 0;
+    /** A fresh bucket on the S3 emulator with the production writer on it, and what it holds, read back. */
+    async function failureBucket() {
+      bucketCounter += 1;
+      const name = `vmsentry-failure-payloads-${bucketCounter}`;
+      await aws.createBucket(name);
+      return {
+        writer: new S3FailurePayloadWriter(aws.s3, name),
+        async keys(): Promise<string[]> {
+          const listed = await aws.s3.send(new ListObjectsV2Command({ Bucket: name }));
+          return (listed.Contents ?? []).map((object) => object.Key as string);
+        },
+        async event(key: string): Promise<KinesisStreamEvent> {
+          const object = await aws.s3.send(new GetObjectCommand({ Bucket: name, Key: key }));
+          return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString());
+        },
+      };
+    }
+
+    const SNS_DOWN = () => Object.assign(new Error('SNS down'), { name: 'InternalErrorException' });
+
+    it('keeps the data of the records Lambda will retry before reporting them: the stream only holds it 24 h', async () => {
+      snsRefusesHost('fin-ws042', SNS_DOWN());
+      const bucket = await failureBucket();
+      const handle = await handler({ failurePayloads: bucket.writer });
+      const event = kinesisEvent(THREE);
+      expect(await handle(event)).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000001' }] });
+      // From the reported record to the end of the batch (what Lambda retries, and discards if retries run out), keyed
+      // by shard and that sequence number: exactly what the event source's on-failure record names.
+      const key = 'kinesis/shardId-000000000000/49590000000001.json';
+      expect(await bucket.keys()).toEqual([key]);
+      expect((await bucket.event(key)).Records).toEqual(event.Records.slice(1));
+
+      // Lambda retries from the reported record: the same object is written again, never a second copy.
+      await handle({ Records: event.Records.slice(1) });
+      expect(await bucket.keys()).toEqual([key]);
+
+      // Replay: the kept object is the event the function takes, so invoking the function with it delivers the alert.
+      sns.reset();
+      const delivered = snsRefusesHost('none', new Error('unused'));
+      expect(await (await handler())(await bucket.event(key))).toEqual({ batchItemFailures: [] });
+      expect(delivered.sort()).toEqual(['fin-ws042', 'fin-ws043']);
+    });
+
+    it('keeps nothing when every record was delivered', async () => {
+      snsRefusesHost('none', new Error('unused'));
+      const bucket = await failureBucket();
+      const handle = await handler({ failurePayloads: bucket.writer });
+      expect(await handle(kinesisEvent(THREE))).toEqual({ batchItemFailures: [] });
+      expect(await bucket.keys()).toEqual([]);
+    });
+
+    it('still reports the failure when the data cannot be kept, so Lambda retries it (and tries to keep it again)', async () => {
+      snsRefusesHost('fin-ws041', SNS_DOWN());
+      const handle = await handler({
+        // The bucket does not exist: the real PutObject fails.
+        failurePayloads: new S3FailurePayloadWriter(aws.s3, 'vmsentry-no-such-bucket'),
+      });
+      expect(await handle(kinesisEvent(THREE))).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000000' }] });
+    });
   });
 });

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { FORMATS } from './model';
+
+/**
+ * The settings the deployment configuration (cdk/config.ts) turns into the detection functions' environment, and
+ * the runtime (lib/config.ts) reads back at every cold start. Both sides take their bounds from here, so a
+ * configuration `cdk synth` accepts can never produce an environment the runtime refuses (test/cdk/config-runtime).
+ * Pure: zod and lib/model only, so cdk/ may import it as plain data.
+ */
+export const SETTING_BOUNDS = {
+  dedupWindowSeconds: { min: 1, max: 7 * 86_400, fallback: 3600 },
+  allowlistCacheSeconds: { min: 1, max: 3600, fallback: 60 },
+  functionTimeoutSeconds: { min: 10, max: 900, fallback: 60 },
+  /** Log groups plus hints the runtime reads from SOURCE_HINTS. */
+  sourceHints: { max: 200 },
+  hintPrefixLength: { max: 512 },
+} as const;
+
+/** A whole number within [min, max]; messages name the setting so both sides read alike. */
+export function boundedWholeNumber(name: string, bounds: { readonly min: number; readonly max: number }) {
+  return z
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(bounds.min, `${name} must be at least ${bounds.min}`)
+    .max(bounds.max, `${name} must be at most ${bounds.max}`);
+}
+
+export const SourceHintSchema = z.strictObject({
+  prefix: z
+    .string()
+    .min(1, 'a hint prefix must not be empty')
+    .max(
+      SETTING_BOUNDS.hintPrefixLength.max,
+      `a hint prefix must be at most ${SETTING_BOUNDS.hintPrefixLength.max} characters`,
+    ),
+  format: z.enum(FORMATS, { error: `must be one of: ${FORMATS.join(', ')}` }),
+});
+
+export const SourceHintsSchema = z
+  .array(SourceHintSchema)
+  .max(SETTING_BOUNDS.sourceHints.max, `at most ${SETTING_BOUNDS.sourceHints.max} source hints (log groups + hints)`);
+
+/**
+ * Seconds a dedup claim outlives the function timeout. A live invocation can still publish until its timeout, so a
+ * lease shorter than the timeout would let another invocation take over a claim that is still being served (two
+ * alerts). The margin covers DynamoDB latency and clock skew between the claiming and the checking invocation.
+ */
+export const CLAIM_LEASE_MARGIN_SECONDS = 30;
+
+/**
+ * Delivery timings that must add up, all derived from the function timeout (docs/deploy.md, "Timeouts"):
+ * - claimLeaseSeconds > timeout: a live invocation never loses its claim.
+ * - sqsVisibilityTimeoutSeconds >= timeout + lease: the EDR queue redelivers a message only once the crashed
+ *   attempt's claim has expired, so the redelivery takes it over at once instead of failing as "pending" (AWS
+ *   recommends 6 x timeout; that satisfies it from the minimum timeout up).
+ * - kinesisMaxRecordAgeSeconds > lease: the stream path retries without delay and without a count limit, so a retry
+ *   that meets a crashed attempt's live claim keeps the shard waiting until the lease ends, instead of burning a
+ *   retry count in seconds and discarding the batch; after this age the batch goes to the failure path.
+ */
+export interface DeliveryTimings {
+  readonly claimLeaseSeconds: number;
+  readonly sqsVisibilityTimeoutSeconds: number;
+  readonly kinesisMaxRecordAgeSeconds: number;
+}
+
+export function deliveryTimings(functionTimeoutSeconds: number): DeliveryTimings {
+  const claimLeaseSeconds = functionTimeoutSeconds + CLAIM_LEASE_MARGIN_SECONDS;
+  return {
+    claimLeaseSeconds,
+    sqsVisibilityTimeoutSeconds: Math.max(6 * functionTimeoutSeconds, functionTimeoutSeconds + claimLeaseSeconds),
+    // One hour: far above the longest lease (900 + 30 s), far inside the stream's 24 h retention.
+    kinesisMaxRecordAgeSeconds: 3600,
+  };
+}
