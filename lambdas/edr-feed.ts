@@ -261,6 +261,8 @@ export function createFeedS3Client(
     requestHandler: {
       connectionTimeout: timeouts.connectionTimeoutMs ?? S3_CONNECTION_TIMEOUT_MS,
       requestTimeout: timeouts.requestTimeoutMs ?? S3_READ_TIMEOUT_MS,
+      // Without it the handler only logs a warning when the timeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
     },
   });
 }
