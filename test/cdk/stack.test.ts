@@ -313,8 +313,40 @@ describe('least privilege', () => {
     const s3 = statementsOf(template).filter((statement) =>
       actionsOf(statement).some((action) => action.startsWith('s3:')),
     );
-    expect(s3.flatMap(actionsOf)).toEqual(['s3:GetObject']);
-    expect(JSON.stringify(s3[0]?.Resource)).toContain('cs-prod-cannon/*');
+    // Besides reading the feed, the only S3 write is PutObject under the quarantine prefix.
+    expect(s3.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    const read = s3.find((statement) => actionsOf(statement).includes('s3:GetObject'));
+    expect(JSON.stringify(read?.Resource)).toContain('cs-prod-cannon/*');
+    const write = s3.find((statement) => actionsOf(statement).includes('s3:PutObject'));
+    expect(JSON.stringify(write?.Resource)).toMatch(/QuarantineBucket.*\/quarantine\/\*/);
+  });
+
+  it('keeps quarantine samples in an encrypted, private, expiring bucket and alarms on unprocessed objects and S3 read failures', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 30 })] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUARANTINE_BUCKET: Match.anyValue() }) },
+    });
+    for (const metric of ['ObjectsUnprocessed', 'S3ReadFailures', 'QuarantineFailures']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'vmsentry',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'vmsentry' }],
+        AlarmActions: [Match.anyValue()],
+      });
+    }
   });
 });
 
