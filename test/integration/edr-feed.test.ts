@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import type { QuarantineEntry, QuarantineStore } from '../../lib/quarantine';
@@ -265,6 +265,35 @@ describe('EDR feed handler (SQS + S3, dynalite + mocked SNS/S3)', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(quarantine.entries).toMatchObject([
       { kind: 'object', key: 'doc.json.gz', reason: expect.stringMatching(/limited to 100000 bytes/) },
+    ]);
+  });
+
+  it('stops reading an object when the invocation runs out of time, and keeps a pointer to the first line not read', async () => {
+    const quarantine = new ListQuarantine();
+    const tables = await freshTables(db);
+    const handler = createEdrFeedHandler({
+      ...handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000 }),
+      s3: new S3Client({ region: 'us-east-1' }),
+      quarantine,
+      chunkRecords: 2,
+      timeReserveMs: 15_000,
+    });
+    s3.on(GetObjectCommand).resolves({
+      Body: objectBody([1, 2, 3, 4, 5].map((n) => sysmonProcessXml({ computer: `SLOW-${n}` }))),
+    });
+    let remaining = 50_000;
+    // Each look at the clock finds 20 s less: the second chunk ends below the 15 s reserve.
+    const context = { getRemainingTimeInMillis: () => (remaining -= 20_000) } as unknown as Context;
+    const response = await handler({ Records: [sqsRecord('m-slow', s3Notification('slow.gz'))] }, context);
+    expect(response.batchItemFailures).toEqual([]);
+    expect([...new Set(publishedAlerts(sns).map((a) => a.host))].sort()).toEqual([
+      'slow-1',
+      'slow-2',
+      'slow-3',
+      'slow-4',
+    ]);
+    expect(quarantine.entries).toEqual([
+      expect.objectContaining({ kind: 'object', key: 'slow.gz', fromLine: 5, messageId: 'm-slow' }),
     ]);
   });
 });
