@@ -67,7 +67,12 @@ export function loadRuleDirectory(dir: string): RuleDirectory {
         errors.push({ source, reason: `rule file is ${stat.size} bytes, larger than ${MAX_RULE_TEXT}` });
         continue;
       }
-      files.push({ path: relativeRulePath(dir, file), source, mtimeMs: stat.mtimeMs, text: readFileSync(file, 'utf8') });
+      files.push({
+        path: relativeRulePath(dir, file),
+        source,
+        mtimeMs: stat.mtimeMs,
+        text: readFileSync(file, 'utf8'),
+      });
     } catch (cause) {
       errors.push({ source, reason: `cannot read rule file: ${String(cause)}` });
     }
