@@ -155,7 +155,7 @@ export async function* streamRecords(
     const text =
       typeof block === 'string' ? block : decoder.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
     if (mode === 'whole') {
-      documentBytes += text.length;
+      documentBytes += typeof block === 'string' ? Buffer.byteLength(block) : block.byteLength;
       if (documentBytes > limits.maxDecompressedBytes) throw new DocumentTooLargeError(limits.maxDecompressedBytes);
       documentParts.push(text);
       continue;
@@ -168,7 +168,7 @@ export async function* streamRecords(
       mode = whole ? 'whole' : 'lines';
       if (mode === 'whole') {
         documentParts.push(head);
-        documentBytes = head.length;
+        documentBytes = Buffer.byteLength(head);
         head = '';
         if (documentBytes > limits.maxDecompressedBytes) throw new DocumentTooLargeError(limits.maxDecompressedBytes);
         continue;
