@@ -32,7 +32,7 @@ const SERVICE = 'vmsentry-edr-feed';
 
 /** Request timeouts of the feed's S3 client: a hung connection or GetObject fails that object, not the invocation. */
 export const S3_CONNECTION_TIMEOUT_MS = 3_000;
-export const S3_READ_TIMEOUT_MS = 30_000;
+export const S3_READ_TIMEOUT_MS = 10_000;
 /** Records per pipeline run while an object is streamed: bounds memory; AWS calls stay per host/key, per chunk. */
 export const OBJECT_CHUNK_RECORDS = 10_000;
 /** Stop reading an object when less than this is left of the invocation: what is left is quarantined as a pointer. */
@@ -109,7 +109,9 @@ export function createEdrFeedHandler(deps: EdrFeedDeps): EdrFeedHandler {
       const overSize = (size: number) =>
         unprocessed({ ...pointer, reason: `S3 object is ${size} bytes, over the ${config.maxObjectBytes}-byte limit` });
       if (object.size !== undefined && object.size > config.maxObjectBytes) return overSize(object.size);
-      const opened = await reader.open(object.bucket, object.key);
+      // Never wait past the time reserve: a hung GetObject then fails this message, not the invocation.
+      const left = context ? Math.max(1_000, context.getRemainingTimeInMillis() - timeReserveMs) : undefined;
+      const opened = await reader.open(object.bucket, object.key, left);
       if (!opened.ok) {
         const error = envelopeError('envelope-invalid', 'S3 object no longer exists', origin, object);
         return run(EMPTY_BATCH, [error]);

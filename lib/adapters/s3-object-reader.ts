@@ -39,18 +39,20 @@ export class S3ObjectReader {
     private readonly options: S3ObjectReaderOptions,
   ) {}
 
-  async open(bucket: string, key: string): Promise<OpenedObject> {
+  /** `timeoutMs` shortens the wait for this call (what is left of the invocation); never lengthens it. */
+  async open(bucket: string, key: string, timeoutMs?: number): Promise<OpenedObject> {
+    const limit = Math.min(this.options.timeoutMs, timeoutMs ?? Number.POSITIVE_INFINITY);
     const abort = new AbortController();
     let response: GetObjectCommandOutput;
     try {
       response = await withTimeout(
         this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: abort.signal }),
-        this.options.timeoutMs,
+        limit,
         () => abort.abort(),
       );
     } catch (error) {
       if (error instanceof TimeoutError) {
-        throw new S3ReadError(bucket, key, 'timeout', `GetObject gave no response within ${this.options.timeoutMs} ms`);
+        throw new S3ReadError(bucket, key, 'timeout', `GetObject gave no response within ${limit} ms`);
       }
       const name = error instanceof Error ? error.name : '';
       if (name === 'NoSuchKey' || name === 'NotFound') return { ok: false, reason: 'missing' };

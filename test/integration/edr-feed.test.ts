@@ -281,8 +281,8 @@ describe('EDR feed handler (SQS + S3, dynalite + mocked SNS/S3)', () => {
     s3.on(GetObjectCommand).resolves({
       Body: objectBody([1, 2, 3, 4, 5].map((n) => sysmonProcessXml({ computer: `SLOW-${n}` }))),
     });
-    let remaining = 50_000;
-    // Each look at the clock finds 20 s less: the second chunk ends below the 15 s reserve.
+    let remaining = 70_000;
+    // Each look at the clock finds 20 s less (GetObject, then each chunk): the second chunk ends below the reserve.
     const context = { getRemainingTimeInMillis: () => (remaining -= 20_000) } as unknown as Context;
     const response = await handler({ Records: [sqsRecord('m-slow', s3Notification('slow.gz'))] }, context);
     expect(response.batchItemFailures).toEqual([]);
@@ -295,5 +295,20 @@ describe('EDR feed handler (SQS + S3, dynalite + mocked SNS/S3)', () => {
     expect(quarantine.entries).toEqual([
       expect.objectContaining({ kind: 'object', key: 'slow.gz', fromLine: 5, messageId: 'm-slow' }),
     ]);
+  });
+
+  it('waits for a hung GetObject no longer than the invocation has left, minus its reserve', async () => {
+    const { handler, metrics } = await setup();
+    s3.on(GetObjectCommand, { Key: 'hung.gz' }).callsFake(() => new Promise(() => {}));
+    // 16 s left, 15 s reserved: the read may take 1 s, not the client's 10 s.
+    const context = { getRemainingTimeInMillis: () => 16_000 } as unknown as Context;
+    const started = Date.now();
+    const response = await handler(
+      { Records: [sqsRecord('m-hung', s3Notification('hung.gz')), sqsRecord('m-inline', crowdstrikeEvent)] },
+      context,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-hung' }]);
+    expect(metrics.counts).toContainEqual({ name: 'S3ReadFailures', value: 1, dimensions: { Reason: 'timeout' } });
   });
 });
