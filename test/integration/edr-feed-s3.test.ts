@@ -14,7 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import { S3Quarantine } from '../../lib/adapters/s3-quarantine';
 import { type Dynalite, startDynalite } from '../support/dynalite';
-import { type FauxS3, startFauxS3 } from '../support/fauxqs-s3';
+import { type Fauxqs, startFauxqs } from '../support/fauxqs';
 import { s3NotificationBody } from '../support/s3-notification';
 import {
   freshTables,
@@ -98,10 +98,10 @@ function sqsRecord(messageId: string, body: string): SQSRecord {
 
 describe('EDR feed over real S3 (fauxqs)', () => {
   let db: Dynalite;
-  let faux: FauxS3;
+  let faux: Fauxqs;
 
   beforeAll(async () => {
-    [db, faux] = await Promise.all([startDynalite(), startFauxS3()]);
+    [db, faux] = await Promise.all([startDynalite(), startFauxqs()]);
     await faux.createBucket(BUCKET);
     await faux.createBucket(QUARANTINE);
     repoRules();
