@@ -16,6 +16,7 @@ import { FailurePayloads } from './constructs/failure-payloads';
 import { LogSubscriptions } from './constructs/log-subscriptions';
 import { Operations } from './constructs/operations';
 import { FAILURE_RETENTION, PipelineFunction } from './constructs/pipeline-function';
+import { Quarantine } from './constructs/quarantine';
 import { VmsentryTables } from './constructs/tables';
 import { pipelineEnvironment } from './environment';
 
@@ -193,7 +194,7 @@ export class VmsentryStack extends Stack {
       Validations.of(queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
     }
 
-    new Operations(this, 'Operations', {
+    const operations = new Operations(this, 'Operations', {
       topicKey,
       deliveryFailures: alerts.deliveryFailures,
       alarmEmail: config.alarmEmail,
@@ -213,6 +214,14 @@ export class VmsentryStack extends Stack {
       heartbeatLogGroups: config.logGroups.map((group) => group.name),
       heartbeatMinutes: config.heartbeatMinutes,
     });
+
+    // Samples of unparseable records and pointers to unprocessed EDR objects (lambdas/edr-feed.ts writes them).
+    const quarantine = new Quarantine(this, 'Quarantine', {
+      key,
+      functions: [edrFn.function],
+      alarmTopic: operations.alarmTopic,
+    });
+    new CfnOutput(this, 'QuarantineBucketName', { value: quarantine.bucket.bucketName });
 
     this.acknowledgeFindings([cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])]);
 

@@ -1,157 +1,285 @@
 /**
  * EDR feed (SQS) -> vmsentry. A message is an S3 object notification (direct, via SNS or EventBridge, or a Falcon
- * Data Replicator manifest) whose objects are read with bounded size, or inline events (one object, array, NDJSON).
- * Partial batch responses: a message that could not be *delivered* (S3 read, DynamoDB, SNS failed) is reported as a
- * batchItemFailure so SQS redelivers it (then its DLQ); the others are acknowledged. A message or record that cannot
- * be *parsed* is logged, counted and acknowledged: redelivering it cannot fix it.
+ * Data Replicator manifest) whose objects are streamed (GetObject body -> gunzip -> lines -> records in chunks ->
+ * pipeline per chunk, bounded memory whatever the object's size), or inline events (one object, array, NDJSON).
+ * Partial batch responses: a message that could not be *delivered* (S3 read, DynamoDB, SNS failed or timed out) is
+ * reported as a batchItemFailure so SQS redelivers it (then its DLQ); the others are acknowledged. A message or
+ * record that cannot be *parsed* is logged, counted, sampled into the quarantine and acknowledged: redelivering it
+ * cannot fix it. An object that cannot be processed at all (over MAX_OBJECT_BYTES, a whole-document JSON over
+ * MAX_DECOMPRESSED_BYTES, the time budget ran out) is acknowledged only once a pointer to it (bucket, key, from which
+ * line, why) is in the quarantine; without one the message fails, and its DLQ keeps the notification.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { S3ObjectReader, S3ReadError } from '../lib/adapters/s3-object-reader';
+import { S3Quarantine } from '../lib/adapters/s3-quarantine';
 import { excerptOf, type ParseError, type RecordPosition } from '../lib/model';
+import { QuarantineCollector, type QuarantineStore, type UnprocessedObject } from '../lib/quarantine';
 import {
-  decodeObjectBody,
+  BatchParser,
   decodeSqsBody,
   type EnvelopeResult,
   type ObjectRef,
+  type ParsedBatch,
   parseRecords,
   s3ObjectsInSqsBody,
 } from '../lib/sources';
-import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
+import { DocumentTooLargeError, InvalidGzipError, streamRecords } from '../lib/sources/envelopes/stream';
+import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment, type LogSink } from './runtime';
 
 const SERVICE = 'vmsentry-edr-feed';
 
+/** Request timeouts of the feed's S3 client: a hung connection or GetObject fails that object, not the invocation. */
+export const S3_CONNECTION_TIMEOUT_MS = 3_000;
+export const S3_READ_TIMEOUT_MS = 10_000;
+/** Records per pipeline run while an object is streamed: bounds memory; AWS calls stay per host/key, per chunk. */
+export const OBJECT_CHUNK_RECORDS = 10_000;
+/** Stop reading an object when less than this is left of the invocation: what is left is quarantined as a pointer. */
+export const TIME_RESERVE_MS = 15_000;
+
 export interface EdrFeedDeps extends IngestDeps {
   readonly s3: S3Client;
+  /** Parse-error samples and pointers to unprocessed objects. Without it an unprocessed object fails its message. */
+  readonly quarantine?: QuarantineStore;
+  /** Longest wait for a GetObject response and for each block of its body. */
+  readonly s3TimeoutMs?: number;
+  readonly chunkRecords?: number;
+  readonly timeReserveMs?: number;
 }
 
 export type EdrFeedHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
-/** The handler over injected dependencies (tests point the clients at dynalite and mocks). */
+/** An object that could not be processed and whose pointer could not be kept: the message must fail. */
+export class ObjectNotProcessedError extends Error {
+  override readonly name = 'ObjectNotProcessedError';
+  constructor(
+    readonly object: UnprocessedObject,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `s3://${object.bucket}/${object.key} not processed (${object.reason}) and no quarantine took its pointer`,
+      options,
+    );
+  }
+}
+
+/** The handler over injected dependencies (tests point the clients at dynalite, fauxqs and mocks). */
 export function createEdrFeedHandler(deps: EdrFeedDeps): EdrFeedHandler {
   const ingest = createIngest(deps);
   const { config } = deps;
-  const decodeOptions = {
-    limits: { maxDecompressedBytes: config.maxDecompressedBytes },
-    formatHints: config.sourceHints,
-  };
-
-  const runDecoded = async (decoded: EnvelopeResult): Promise<void> => {
-    if (!decoded.ok) await ingest.run(EMPTY_BATCH, [decoded.error]);
-    else await ingest.run(parseRecords(decoded.records), decoded.errors);
-  };
-
-  const recordHandler = async (record: SQSRecord): Promise<void> => {
-    const objects = s3ObjectsInSqsBody(record.body);
-    if (objects === undefined) {
-      const origin: RecordPosition = { envelope: 'sqs', index: 0, messageId: record.messageId };
-      await runDecoded(decodeSqsBody(record.body, origin, decodeOptions));
-      return;
-    }
-    for (const object of objects) {
-      const origin: RecordPosition = {
-        envelope: 's3',
-        index: 0,
-        bucket: object.bucket,
-        key: object.key,
-        messageId: record.messageId,
-      };
-      const read = await readObject(deps.s3, object, config.maxObjectBytes, origin);
-      if (!read.ok) await ingest.run(EMPTY_BATCH, [read.error]);
-      else await runDecoded(decodeObjectBody(read.bytes, origin, decodeOptions));
-    }
-  };
+  const { logger, metrics } = ingest;
+  const reader = new S3ObjectReader(deps.s3, { timeoutMs: deps.s3TimeoutMs ?? S3_READ_TIMEOUT_MS });
+  const limits = { maxDecompressedBytes: config.maxDecompressedBytes };
+  const decodeOptions = { limits, formatHints: config.sourceHints };
+  const timeReserveMs = deps.timeReserveMs ?? TIME_RESERVE_MS;
 
   return async (event, context) => {
-    // One processor per invocation: its state is per batch.
+    // Per invocation: the batch processor's state and the quarantine sample.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, recordHandler, processor, {
-      ...(context ? { context } : {}),
-      processInParallel: false,
-    });
+    const samples = deps.quarantine ? new QuarantineCollector(deps.quarantine) : undefined;
+
+    const run = async (batch: ParsedBatch, envelopeErrors: readonly ParseError[]): Promise<void> => {
+      if (batch.records === 0 && batch.events.length === 0 && batch.errors.length === 0 && envelopeErrors.length === 0)
+        return;
+      samples?.add(envelopeErrors);
+      samples?.add(batch.errors);
+      await ingest.run(batch, envelopeErrors);
+    };
+
+    const runDecoded = async (decoded: EnvelopeResult): Promise<void> => {
+      if (!decoded.ok) await run(EMPTY_BATCH, [decoded.error]);
+      else await run(parseRecords(decoded.records), decoded.errors);
+    };
+
+    const unprocessed = async (entry: UnprocessedObject): Promise<void> => {
+      metrics.count('ObjectsUnprocessed', 1);
+      logger.error('S3 object not processed', { ...entry });
+      if (!deps.quarantine) throw new ObjectNotProcessedError(entry);
+      try {
+        await deps.quarantine.put([entry]);
+      } catch (error) {
+        throw new ObjectNotProcessedError(entry, { cause: error });
+      }
+    };
+
+    const ingestObject = async (object: ObjectRef, messageId: string): Promise<void> => {
+      const origin: RecordPosition = { envelope: 's3', index: 0, bucket: object.bucket, key: object.key, messageId };
+      const pointer = { kind: 'object', bucket: object.bucket, key: object.key, messageId } as const;
+      const overSize = (size: number) =>
+        unprocessed({ ...pointer, reason: `S3 object is ${size} bytes, over the ${config.maxObjectBytes}-byte limit` });
+      if (object.size !== undefined && object.size > config.maxObjectBytes) return overSize(object.size);
+      // Never wait past the time reserve: a hung GetObject then fails this message, not the invocation.
+      const left = context ? Math.max(1_000, context.getRemainingTimeInMillis() - timeReserveMs) : undefined;
+      const opened = await reader.open(object.bucket, object.key, left);
+      if (!opened.ok) {
+        const error = envelopeError('envelope-invalid', 'S3 object no longer exists', origin, object);
+        return run(EMPTY_BATCH, [error]);
+      }
+      if (opened.contentLength !== undefined && opened.contentLength > config.maxObjectBytes) {
+        await opened.body[Symbol.asyncIterator]().return?.();
+        return overSize(opened.contentLength);
+      }
+      const parser = new BatchParser();
+      let throughLine = 0;
+      try {
+        for await (const chunk of streamRecords(bounded(opened.body, config.maxObjectBytes), origin, {
+          ...decodeOptions,
+          gunzip: true,
+          chunkRecords: deps.chunkRecords ?? OBJECT_CHUNK_RECORDS,
+        })) {
+          for (const record of chunk.records) parser.push(record);
+          await run(parser.drain(), chunk.errors);
+          throughLine = chunk.throughLine ?? throughLine;
+          if (context && context.getRemainingTimeInMillis() < timeReserveMs) {
+            await run(parser.finish(), []);
+            return unprocessed({
+              ...pointer,
+              ...(throughLine > 0 ? { fromLine: throughLine + 1 } : {}),
+              reason: `the invocation's time ran out after line ${throughLine}; the rest of the object was not read`,
+            });
+          }
+        }
+        await run(parser.finish(), []);
+      } catch (error) {
+        if (error instanceof DocumentTooLargeError) return unprocessed({ ...pointer, reason: error.message });
+        if (error instanceof ObjectTooLargeError) {
+          await run(parser.finish(), []);
+          return unprocessed({
+            ...pointer,
+            ...(throughLine > 0 ? { fromLine: throughLine + 1 } : {}),
+            reason: `${error.message}; lines after ${throughLine} were not read`,
+          });
+        }
+        if (error instanceof InvalidGzipError) {
+          await run(parser.finish(), [envelopeError('envelope-invalid', error.message, origin, object)]);
+          return;
+        }
+        throw error;
+      }
+    };
+
+    const recordHandler = async (record: SQSRecord): Promise<void> => {
+      const objects = s3ObjectsInSqsBody(record.body);
+      if (objects === undefined) {
+        const origin: RecordPosition = { envelope: 'sqs', index: 0, messageId: record.messageId };
+        await runDecoded(decodeSqsBody(record.body, origin, decodeOptions));
+        return;
+      }
+      for (const object of objects) {
+        try {
+          await ingestObject(object, record.messageId);
+        } catch (error) {
+          if (error instanceof S3ReadError) reportReadFailure(error, record.messageId, logger, metrics);
+          throw error;
+        }
+      }
+    };
+
+    try {
+      return await processPartialResponse(event, recordHandler, processor, {
+        ...(context ? { context } : {}),
+        processInParallel: false,
+      });
+    } finally {
+      await flushSamples(samples, logger, metrics);
+    }
   };
 }
 
-/** Objects that cannot be read by retrying (too large, deleted) become parse errors; transient failures throw. */
-type ObjectRead =
-  | { readonly ok: true; readonly bytes: Uint8Array }
-  | { readonly ok: false; readonly error: ParseError };
+/** The body grew past MAX_OBJECT_BYTES (the notification gave no size, or a wrong one). */
+class ObjectTooLargeError extends Error {
+  override readonly name = 'ObjectTooLargeError';
+}
 
-async function readObject(
-  s3: S3Client,
-  object: ObjectRef,
-  maxBytes: number,
+/** The body's blocks until more than maxBytes arrived; then ObjectTooLargeError (the reader releases the stream). */
+async function* bounded(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const block of body) {
+    total += block.byteLength;
+    if (total > maxBytes) throw new ObjectTooLargeError(`S3 object is over the ${maxBytes}-byte limit`);
+    yield block;
+  }
+}
+
+function envelopeError(
+  code: ParseError['code'],
+  reason: string,
   origin: RecordPosition,
-): Promise<ObjectRead> {
-  const tooLarge = (size: number): ObjectRead => ({
-    ok: false,
-    error: {
-      code: 'envelope-too-large',
-      format: 'unknown',
-      reason: `S3 object is ${size} bytes, over the ${maxBytes}-byte limit`,
-      position: origin,
-      excerpt: excerptOf(`s3://${object.bucket}/${object.key}`),
+  object: ObjectRef,
+): ParseError {
+  return {
+    code,
+    format: 'unknown',
+    reason,
+    position: origin,
+    excerpt: excerptOf(`s3://${object.bucket}/${object.key}`),
+  };
+}
+
+/** A failed or hung GetObject is retried by SQS; say so, so a persistent AccessDenied is seen before the DLQ fills. */
+function reportReadFailure(
+  error: S3ReadError,
+  messageId: string,
+  logger: LogSink,
+  metrics: ReturnType<typeof createIngest>['metrics'],
+): void {
+  metrics.count('S3ReadFailures', 1, { Reason: error.reason });
+  metrics.count('S3ReadFailures', 1);
+  metrics.flush();
+  logger.error('S3 object not read: the message is retried', {
+    bucket: error.bucket,
+    key: error.key,
+    reason: error.reason,
+    messageId,
+    error: error.message,
+  });
+}
+
+async function flushSamples(
+  samples: QuarantineCollector | undefined,
+  logger: LogSink,
+  metrics: ReturnType<typeof createIngest>['metrics'],
+): Promise<void> {
+  if (!samples) return;
+  try {
+    const { written, omitted } = await samples.flush();
+    if (written > 0) logger.info('unparsed records sampled into the quarantine', { written, omitted });
+  } catch (error) {
+    // Samples are diagnostics: losing them must not fail a batch whose alerts went out.
+    metrics.count('QuarantineFailures', 1);
+    metrics.flush();
+    logger.warn('quarantine sample not written', { error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** The feed's S3 client: bounded connection and request time, so a hung GetObject cannot eat the invocation. */
+export function createFeedS3Client(
+  timeouts: { connectionTimeoutMs?: number; requestTimeoutMs?: number } = {},
+  options: ConstructorParameters<typeof S3Client>[0] = {},
+): S3Client {
+  return new S3Client({
+    ...options,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs ?? S3_CONNECTION_TIMEOUT_MS,
+      requestTimeout: timeouts.requestTimeoutMs ?? S3_READ_TIMEOUT_MS,
+      // Without it the handler only logs a warning when the timeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
     },
   });
-  if (object.size !== undefined && object.size > maxBytes) return tooLarge(object.size);
-  let response: GetObjectCommandOutput;
-  try {
-    response = await s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }));
-  } catch (error) {
-    if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) {
-      return {
-        ok: false,
-        error: {
-          code: 'envelope-invalid',
-          format: 'unknown',
-          reason: 'S3 object no longer exists',
-          position: origin,
-          excerpt: excerptOf(`s3://${object.bucket}/${object.key}`),
-        },
-      };
-    }
-    throw error;
-  }
-  if (response.ContentLength !== undefined && response.ContentLength > maxBytes) {
-    destroy(response.Body);
-    return tooLarge(response.ContentLength);
-  }
-  const bytes = await readBounded(response.Body, maxBytes);
-  return bytes === undefined ? tooLarge(maxBytes + 1) : { ok: true, bytes };
-}
-
-/** The body's bytes, or undefined once more than maxBytes arrived (the stream is then destroyed). */
-async function readBounded(body: unknown, maxBytes: number): Promise<Uint8Array | undefined> {
-  if (body === undefined || body === null) return new Uint8Array();
-  if (body instanceof Uint8Array) return body.length > maxBytes ? undefined : body;
-  if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function') {
-    throw new TypeError('S3 object body is not a stream');
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
-    const buffer =
-      typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    total += buffer.length;
-    if (total > maxBytes) {
-      destroy(body);
-      return undefined;
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks, total);
-}
-
-function destroy(body: unknown): void {
-  const stream = body as { destroy?: () => void } | undefined;
-  if (stream && typeof stream.destroy === 'function') stream.destroy();
 }
 
 // Cold start: configuration, clients and rules once; warm invocations reuse them (and the allowlist cache).
 let cached: EdrFeedHandler | undefined;
 
 function build(): EdrFeedHandler {
-  return createEdrFeedHandler({ ...ingestDepsFromEnvironment(SERVICE, __dirname), s3: new S3Client({}) });
+  const s3 = createFeedS3Client();
+  const bucket = process.env['QUARANTINE_BUCKET']?.trim();
+  return createEdrFeedHandler({
+    ...ingestDepsFromEnvironment(SERVICE, __dirname),
+    s3,
+    ...(bucket ? { quarantine: new S3Quarantine(s3, bucket, { source: 'edr-feed' }) } : {}),
+  });
 }
 
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

@@ -139,7 +139,7 @@ export function ingestDepsFromEnvironment(serviceName: string, handlerDir: strin
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const publisher = new SnsAlertPublisher(new SNSClient({ maxAttempts: 5 }), config.alertTopicArn, {
+  const publisher = new SnsAlertPublisher(createSnsClient(), config.alertTopicArn, {
     allowlistTable: config.allowlistTable,
     ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),
     ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
@@ -152,6 +152,26 @@ export function ingestDepsFromEnvironment(serviceName: string, handlerDir: strin
     logger,
     metrics: powertoolsMetrics(serviceName),
   };
+}
+
+/** Request timeouts of the alert topic's client: a hung Publish fails (and is retried) instead of eating the invocation. */
+export const SNS_CONNECTION_TIMEOUT_MS = 3_000;
+export const SNS_REQUEST_TIMEOUT_MS = 10_000;
+
+export function createSnsClient(
+  timeouts: { connectionTimeoutMs?: number; requestTimeoutMs?: number } = {},
+  options: ConstructorParameters<typeof SNSClient>[0] = {},
+): SNSClient {
+  return new SNSClient({
+    maxAttempts: 5,
+    ...options,
+    requestHandler: {
+      connectionTimeout: timeouts.connectionTimeoutMs ?? SNS_CONNECTION_TIMEOUT_MS,
+      requestTimeout: timeouts.requestTimeoutMs ?? SNS_REQUEST_TIMEOUT_MS,
+      // Without it the handler only logs a warning when the timeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
+  });
 }
 
 export interface IngestDeps {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compileParsedDocuments, parseRuleDocuments, resolveReferences } from './compile';
+import { compileParsedDocuments, MAX_RULE_TEXT, parseRuleDocuments, resolveReferences } from './compile';
 import { COMPILED_PACK_FILE, type RuleFileText, readCompiledPack, relativeRulePath } from './compiled-pack';
 import type { CompiledCorrelation, CompiledRule, RuleLoadError } from './types';
 
@@ -61,8 +61,18 @@ export function loadRuleDirectory(dir: string): RuleDirectory {
   for (const file of paths) {
     const source = relative(process.cwd(), file) || file;
     try {
-      const mtimeMs = statSync(file).mtimeMs;
-      files.push({ path: relativeRulePath(dir, file), source, mtimeMs, text: readFileSync(file, 'utf8') });
+      // Size first: a huge file (or a device named *.yml) is refused without being read into memory.
+      const stat = statSync(file);
+      if (stat.size > MAX_RULE_TEXT) {
+        errors.push({ source, reason: `rule file is ${stat.size} bytes, larger than ${MAX_RULE_TEXT}` });
+        continue;
+      }
+      files.push({
+        path: relativeRulePath(dir, file),
+        source,
+        mtimeMs: stat.mtimeMs,
+        text: readFileSync(file, 'utf8'),
+      });
     } catch (cause) {
       errors.push({ source, reason: `cannot read rule file: ${String(cause)}` });
     }

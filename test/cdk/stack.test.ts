@@ -324,13 +324,47 @@ describe('least privilege', () => {
     );
     expect(reads.flatMap(actionsOf)).toEqual(['s3:GetObject']);
     expect(JSON.stringify(reads[0]?.Resource)).toContain('cs-prod-cannon/*');
-    // The feed bucket is never written; the only S3 write is the failure bucket's (below).
+    // The feed bucket is never written; S3 writes go to the quarantine prefix and the failure bucket (below).
     const feedWrites = statementsOf(template).filter(
       (statement) =>
         JSON.stringify(statement.Resource).includes('cs-prod-cannon') &&
         actionsOf(statement).some((action) => !action.startsWith('s3:Get')),
     );
     expect(feedWrites).toEqual([]);
+    const quarantineWrites = statementsOf(template).filter(
+      (statement) =>
+        actionsOf(statement).includes('s3:PutObject') && JSON.stringify(statement.Resource).includes('Quarantine'),
+    );
+    expect(quarantineWrites).toHaveLength(1);
+    expect(JSON.stringify(quarantineWrites[0]?.Resource)).toMatch(/QuarantineBucket.*\/quarantine\/\*/);
+  });
+
+  it('keeps quarantine samples in an encrypted, private, expiring bucket and alarms on unprocessed objects and S3 read failures', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) }),
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ Prefix: 'quarantine/', ExpirationInDays: 30 })] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ QUARANTINE_BUCKET: Match.anyValue() }) },
+    });
+    for (const metric of ['ObjectsUnprocessed', 'S3ReadFailures', 'QuarantineFailures']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'vmsentry',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'vmsentry' }],
+        AlarmActions: [Match.anyValue()],
+      });
+    }
   });
 });
 
@@ -385,8 +419,11 @@ describe('optional parts of the stack', () => {
     const variables = (fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> } | undefined)
       ?.Variables;
     expect(JSON.stringify(variables?.['FAILURE_PAYLOAD_BUCKET'])).toMatch(/FailurePayloads/);
-    const s3 = statementsOf(template).filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('s3:Put')),
+    // Besides the EDR feed's quarantine prefix, the only S3 write is the subscription function's, under kinesis/.
+    const s3 = statementsOf(template).filter(
+      (statement) =>
+        actionsOf(statement).some((action) => action.startsWith('s3:Put')) &&
+        !JSON.stringify(statement.Resource).includes('Quarantine'),
     );
     expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
     expect(JSON.stringify(s3[0]?.Resource)).toMatch(/FailurePayloads.*\/kinesis\/\*/);

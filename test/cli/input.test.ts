@@ -82,4 +82,24 @@ describe('readRecords', () => {
   it('reports an unreadable file as an error of the read, not as records', async () => {
     await expect(chunksOf(path.join(dir, 'missing.log'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('reads pretty-printed event XML (Event Viewer "Save as XML") whole, one record per event', async () => {
+    const event = (id: number) =>
+      `<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>\n  <System>\n    <EventID>${id}</EventID>\n  </System>\n</Event>`;
+    const chunks = await chunksOf(file('saved.xml', `${event(1)}\n${event(2)}\n`));
+    expect(chunks.flatMap((c) => c.records.map((r) => [r.text.includes(`<EventID>`), r.position.line]))).toEqual([
+      [true, 1],
+      [true, 6],
+    ]);
+  });
+
+  it('skips a line over the record bound as one error and reads on (bounded memory, linear time)', async () => {
+    const chunks: InputChunk[] = [];
+    const full = file('long.log', `${'z'.repeat(5000)}\nshort\n`);
+    for await (const chunk of readRecords({ kind: 'file', path: full }, { maxLineChars: 1000 })) chunks.push(chunk);
+    expect(chunks.flatMap((c) => c.errors.map((e) => [e.code, e.position.line, e.reason]))).toEqual([
+      ['record-too-large', 1, 'line is 5000 characters, over the 1000 limit'],
+    ]);
+    expect(chunks.flatMap((c) => c.records.map((r) => r.text))).toEqual(['short']);
+  });
 });

@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listRuleFiles, loadRuleDirectory, RuleSet } from '../../lib/rules';
+import { listRuleFiles, loadRuleDirectory, MAX_RULE_TEXT, RuleSet } from '../../lib/rules';
 import { makeEvent } from './helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'sigma');
@@ -170,5 +170,25 @@ describe('rule directories', () => {
       expect(titlesFor(event({ ...raw, requestParameters: { containerDefinitions: [{ name: 'app' }] } }))).toEqual([]);
       expect(titlesFor(event({ ...raw, eventName: 'DescribeTaskDefinition' }))).toEqual([]);
     });
+  });
+
+  it('refuse a rule file over the size bound from its size, without reading it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmsentry-rules-'));
+    try {
+      cpSync(join(FIXTURES, 'valid', 'cloud'), join(dir, 'cloud'), { recursive: true });
+      const huge = join(dir, 'huge.yml');
+      writeFileSync(huge, `# ${'x'.repeat(MAX_RULE_TEXT)}\n`);
+      const read = jest.spyOn(fs, 'readFileSync');
+      const loaded = loadRuleDirectory(dir);
+      const readPaths = read.mock.calls.map(([path]) => String(path));
+      read.mockRestore();
+      expect(readPaths).not.toContain(huge);
+      expect(loaded.errors).toEqual([
+        expect.objectContaining({ reason: `rule file is ${MAX_RULE_TEXT + 3} bytes, larger than ${MAX_RULE_TEXT}` }),
+      ]);
+      expect(loaded.rules.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -80,10 +80,6 @@ function recordsOfXmlEvents(
     counted = match.index;
     const text = body.slice(match.index, stop).replace(/\r?\n\s*/g, '');
     const position: RecordPosition = { ...origin, index: records.length + errors.length, line };
-    if (records.length + errors.length >= limits.maxRecords) {
-      errors.push(overflow(1, limits, position));
-      break;
-    }
     if (text.length > limits.maxRecordBytes) errors.push(tooLarge(text, limits, position));
     else records.push({ text, json: undefined, position, context });
     start.lastIndex = stop;
@@ -123,8 +119,7 @@ function recordsOfArray(
 ): EnvelopeResult {
   const records: RecordInput[] = [];
   const errors: ParseError[] = [];
-  const count = Math.min(values.length, limits.maxRecords);
-  for (let index = 0; index < count; index++) {
+  for (let index = 0; index < values.length; index++) {
     const value = values[index];
     const text = typeof value === 'string' ? value : safeStringify(value);
     const position: RecordPosition = { ...origin, index };
@@ -150,7 +145,6 @@ function recordsOfArray(
           : undefined;
     records.push({ text, json, position, context });
   }
-  if (values.length > count) errors.push(overflow(values.length - count, limits, { ...origin, index: count }));
   return { ok: true, records, control: false, errors };
 }
 
@@ -169,10 +163,6 @@ function recordsOfLines(
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (text.trim() === '') continue;
     const position: RecordPosition = numbered ? { ...origin, index, line: lineIndex + 1 } : { ...origin, index };
-    if (index >= limits.maxRecords) {
-      errors.push(overflow(lines.length - lineIndex, limits, position));
-      break;
-    }
     index++;
     if (text.length > limits.maxRecordBytes) {
       errors.push(tooLarge(text, limits, position));
@@ -190,15 +180,5 @@ function tooLarge(text: string, limits: SourceLimits, position: RecordPosition):
     reason: `record is ${text.length} characters, over the ${limits.maxRecordBytes} limit`,
     position,
     excerpt: excerptOf(text),
-  };
-}
-
-function overflow(dropped: number, limits: SourceLimits, position: RecordPosition): ParseError {
-  return {
-    code: 'envelope-too-large',
-    format: 'unknown',
-    reason: `records beyond the ${limits.maxRecords}-record limit were not read (up to ${dropped} more lines)`,
-    position,
-    excerpt: '',
   };
 }
