@@ -103,6 +103,10 @@ const ConfigSchema = z
     allowlistCacheSeconds: boundedWholeNumber('allowlistCacheSeconds', SETTING_BOUNDS.allowlistCacheSeconds).default(
       SETTING_BOUNDS.allowlistCacheSeconds.fallback,
     ),
+    /** Past this many hosts per rule and source in one batch, detections go out as one flood alert (docs/alerts.md). */
+    alertFloodThreshold: boundedWholeNumber('alertFloodThreshold', SETTING_BOUNDS.alertFloodThreshold).default(
+      SETTING_BOUNDS.alertFloodThreshold.fallback,
+    ),
     logRetentionDays: z
       .union([
         z.literal(7),

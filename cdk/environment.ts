@@ -52,6 +52,7 @@ export function pipelineEnvironment(config: VmsentryConfig, refs: EnvironmentRef
     ALLOWLIST_CACHE_SECONDS: String(config.allowlistCacheSeconds),
     // The runtime derives the claim lease from it (lib/settings.ts deliveryTimings): longer than any live invocation.
     FUNCTION_TIMEOUT_SECONDS: String(config.functionTimeoutSeconds),
+    ALERT_FLOOD_THRESHOLD: String(config.alertFloodThreshold),
     MIN_SEVERITY: config.minSeverity,
     SOURCE_HINTS: JSON.stringify(sourceHintsOf(config)),
     LOGS_INSIGHTS_REGION: refs.region,

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { type FormatName, SEVERITIES, type Severity } from './model';
-import { DEFAULT_ALERT_FLOOD_THRESHOLD } from './pipeline/flood';
 import { boundedWholeNumber, deliveryTimings, SETTING_BOUNDS, SourceHintsSchema } from './settings';
 
 /** Runtime configuration of the ingest functions, read from the environment once per cold start. */
@@ -93,7 +92,11 @@ const EnvSchema = z.object({
   }),
   /** An explicit lease (tests, local mode); with FUNCTION_TIMEOUT_SECONDS it must exceed the timeout. */
   CLAIM_LEASE_SECONDS: wholeNumber('CLAIM_LEASE_SECONDS', { min: 1, max: 3600 }),
-  ALERT_FLOOD_THRESHOLD: positiveInt('ALERT_FLOOD_THRESHOLD', DEFAULT_ALERT_FLOOD_THRESHOLD, 100_000),
+  ALERT_FLOOD_THRESHOLD: positiveInt(
+    'ALERT_FLOOD_THRESHOLD',
+    SETTING_BOUNDS.alertFloodThreshold.fallback,
+    SETTING_BOUNDS.alertFloodThreshold.max,
+  ),
   MIN_SEVERITY: z
     .string()
     .optional()

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { FORMATS } from './model';
+import { DEFAULT_ALERT_FLOOD_THRESHOLD } from './pipeline/flood';
 
 /**
  * The settings the deployment configuration (cdk/config.ts) turns into the detection functions' environment, and
  * the runtime (lib/config.ts) reads back at every cold start. Both sides take their bounds from here, so a
  * configuration `cdk synth` accepts can never produce an environment the runtime refuses (test/cdk/config-runtime).
- * Pure: zod and lib/model only, so cdk/ may import it as plain data.
+ * Pure: zod, lib/model and a constant of lib/pipeline/flood only, so cdk/ may import it as plain data.
  */
 export const SETTING_BOUNDS = {
   dedupWindowSeconds: { min: 1, max: 7 * 86_400, fallback: 3600 },
   allowlistCacheSeconds: { min: 1, max: 3600, fallback: 60 },
   functionTimeoutSeconds: { min: 10, max: 900, fallback: 60 },
+  /** Distinct hosts one rule may name from one source in one batch before they go out as one flood alert. */
+  alertFloodThreshold: { min: 1, max: 100_000, fallback: DEFAULT_ALERT_FLOOD_THRESHOLD },
   /** Log groups plus hints the runtime reads from SOURCE_HINTS. */
   sourceHints: { max: 200 },
   hintPrefixLength: { max: 512 },

@@ -18,6 +18,8 @@ function environmentOf(template: ReturnType<typeof synth>, description: RegExp):
 describe('one schema for the deployment config and the runtime environment', () => {
   it.each([
     [{ allowlistCacheSeconds: 0 }, 'allowlistCacheSeconds'],
+    [{ alertFloodThreshold: 0 }, 'alertFloodThreshold'],
+    [{ alertFloodThreshold: 100_001 }, 'alertFloodThreshold'],
     [{ sourceHints: Array.from({ length: 201 }, (_, i) => ({ prefix: `/h/${i}`, source: 'auditd' })) }, 'sourceHints'],
     [{ sourceHints: [{ prefix: `/${'p'.repeat(600)}`, source: 'auditd' }] }, 'sourceHints.0.prefix'],
   ])('refuses %#: a config the runtime would refuse at every cold start, naming the field %s', (raw, field) => {
@@ -56,6 +58,7 @@ describe('one schema for the deployment config and the runtime environment', () 
         dedupWindowMinutes: number(1, 10_080, -2, 11_000),
         allowlistCacheSeconds: number(0, 3600, -2, 4000),
         functionTimeoutSeconds: number(10, 900, -2, 1000),
+        alertFloodThreshold: number(1, 100_000, -2, 120_000),
         kinesis: fc.record({ enabled: fc.boolean() }),
       },
       { requiredKeys: [] },
@@ -74,6 +77,8 @@ describe('one schema for the deployment config and the runtime environment', () 
         const environment = pipelineEnvironment(config, ENVIRONMENT_PLACEHOLDERS);
         const runtime = loadConfig(environment);
         expect(runtime.claimLeaseSeconds).toBeGreaterThan(config.functionTimeoutSeconds);
+        // The deployed threshold is the one the functions run with, not the runtime's own default.
+        expect(runtime.alertFloodThreshold).toBe(config.alertFloodThreshold);
       }),
       { numRuns: 400, seed: 20261203 },
     );
