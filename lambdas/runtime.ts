@@ -357,6 +357,8 @@ function recordCounts(counts: PipelineCounts, metrics: MetricSink): void {
   metrics.count('FailClosedLookups', counts.failClosedLookups);
   if (counts.confirmLost > 0) metrics.count('ConfirmLost', counts.confirmLost);
   if (counts.pending > 0) metrics.count('ClaimsPending', counts.pending);
+  // Claims that failed (DynamoDB error, a key too busy to claim): the batch fails and is retried for them.
+  if (counts.claimFailures > 0) metrics.count('ClaimFailures', counts.claimFailures);
   if (counts.belowMinSeverity > 0) metrics.count('BelowMinSeverity', counts.belowMinSeverity);
   if (counts.floods > 0) {
     metrics.count('AlertFloods', counts.floods);

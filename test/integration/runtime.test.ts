@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCloudWatchHandler, handler } from '../../lambdas/cloudwatch-subscription';
@@ -13,9 +15,11 @@ import {
   withEnvelopeErrors,
 } from '../../lambdas/runtime';
 import { ConfigError } from '../../lib/config';
+import { DedupStageError } from '../../lib/pipeline';
 import type { ParseError } from '../../lib/model';
 import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
+import { sysmonProcessXml } from './fixtures/sysmon';
 import { freshTables, handlerDeps, MemoryLogger, MemoryMetrics, snsSucceeds, testConfig } from './harness';
 
 const sns = mockClient(SNSClient);
@@ -91,6 +95,55 @@ describe('runtime composition', () => {
       );
       expect(metrics.total('ParseErrors')).toBe(MAX_LOGGED_PARSE_ERRORS + 5);
       expect(metrics.total('RecordsIn')).toBe(MAX_LOGGED_PARSE_ERRORS + 5);
+    });
+
+    it('counts detections whose dedup claim failed (ClaimFailures) and logs the failed batch, beside what was published', async () => {
+      sns.reset();
+      snsSucceeds(sns);
+      const logger = new MemoryLogger();
+      const metrics = new MemoryMetrics();
+      const config = testConfig(await freshTables(db));
+      // A client of its own: every conditional claim write on the hot host's key loses to another writer.
+      const doc = DynamoDBDocumentClient.from(
+        new DynamoDBClient({
+          endpoint: db.endpoint,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+          maxAttempts: 1,
+        }),
+        { marshallOptions: { removeUndefinedValues: true } },
+      );
+      doc.middlewareStack.add(
+        (next) => async (args) => {
+          const host = (args.input as { Item?: { host?: unknown } }).Item?.host;
+          const name = typeof host === 'string' ? host : (host as { S?: string } | undefined)?.S;
+          if (name === 'hot-01.corp.example.com') {
+            throw Object.assign(new Error('The conditional request failed'), {
+              name: 'ConditionalCheckFailedException',
+              $fault: 'client',
+            });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'vmsentryHotKey' },
+      );
+      const cloudwatch = createCloudWatchHandler({ ...handlerDeps(db, config, { logger, metrics }), doc });
+      const now = Date.now();
+      const lines = ['HOT-01', 'WS-201'].map((name, index) =>
+        sysmonProcessXml({ computer: `${name}.corp.example.com`, recordId: 4000 + index, timeMs: now }),
+      );
+      const payload = subscriptionPayload(lines, { logGroup: '/aws/ec2/windows/sysmon', logStream: 'i-1' });
+      await expect(cloudwatch(subscriptionEvent(payload) as CloudWatchLogsEvent)).rejects.toBeInstanceOf(
+        DedupStageError,
+      );
+      expect(metrics.total('ClaimFailures')).toBe(1);
+      expect(metrics.total('Published')).toBe(1);
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          message: 'batch processed',
+          extra: { counts: expect.objectContaining({ claimFailures: 1, published: 1 }) },
+        }),
+      );
     });
   });
 });
