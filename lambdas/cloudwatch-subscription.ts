@@ -4,6 +4,7 @@ import {
   type FailurePayloadSink,
   keepFailedRemainder,
   S3FailurePayloadWriter,
+  type SetAsideRecord,
 } from '../lib/adapters/failure-payload-writer';
 import type { PipelineOutcome } from '../lib/pipeline';
 import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
@@ -33,13 +34,7 @@ export function createCloudWatchHandler(
 }
 
 /** A Kinesis record that failed for a reason retrying cannot change: its data and why, for the failure path. */
-export interface FailedStreamRecord {
-  readonly sequenceNumber: string;
-  readonly partitionKey: string;
-  /** The record's data as delivered (base64 of the gzipped CloudWatch Logs payload): replayable as `awslogs.data`. */
-  readonly data: string;
-  readonly reason: string;
-}
+export type FailedStreamRecord = SetAsideRecord;
 
 export interface KinesisHandlerOptions {
   /**
@@ -74,11 +69,15 @@ export function createKinesisHandler(
     let retryIndex = -1;
     for (const [index, record] of event.Records.entries()) {
       const { sequenceNumber, partitionKey, data } = record.kinesis;
+      const shardId = record.eventID.split(':')[0] || 'unknown-shard';
       try {
         await handleDelivery({ awslogs: { data } });
       } catch (error) {
         const reason = failureReason(error);
-        if (!isRetryable(error) && (await setAside(options, deps, { sequenceNumber, partitionKey, data, reason }))) {
+        if (
+          !isRetryable(error) &&
+          (await setAside(options, deps, { shardId, sequenceNumber, partitionKey, data, reason }))
+        ) {
           continue;
         }
         deps.logger?.error('Kinesis record failed; Lambda retries from the first failed record', {
@@ -132,6 +131,27 @@ function failurePayloadClient(): S3Client {
   return new S3Client({ maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
 }
 
+/**
+ * The Kinesis handler's failure paths in production: with the stack's failure bucket (Kinesis-enabled stacks), the
+ * failed remainder of a batch is kept under `kinesis/` and a record that failed for good is set aside under
+ * `kinesis-set-aside/` (then the shard moves on); without a bucket, neither.
+ */
+export function kinesisOptionsFor(
+  bucket: string | undefined,
+  s3: S3Client,
+  logger?: IngestDeps['logger'],
+): KinesisHandlerOptions {
+  if (!bucket) return {};
+  const writer = new S3FailurePayloadWriter(s3, bucket);
+  return {
+    failurePayloads: writer,
+    setAside: async (record) => {
+      const location = await writer.setAside(record);
+      logger?.info('set-aside Kinesis record kept for replay', { location, sequenceNumber: record.sequenceNumber });
+    },
+  };
+}
+
 function isKinesisEvent(event: CloudWatchLogsEvent | KinesisStreamEvent): event is KinesisStreamEvent {
   return Array.isArray((event as KinesisStreamEvent).Records);
 }
@@ -151,10 +171,9 @@ export async function handler(
 ): Promise<KinesisStreamBatchResponse | undefined> {
   cached ??= build();
   if (isKinesisEvent(event)) {
-    const bucket = cached.config.failurePayloadBucket;
     streamed ??= createKinesisHandler(
       cached,
-      bucket ? { failurePayloads: new S3FailurePayloadWriter(failurePayloadClient(), bucket) } : {},
+      kinesisOptionsFor(cached.config.failurePayloadBucket, failurePayloadClient(), cached.logger),
     );
     return streamed(event);
   }

@@ -4,8 +4,10 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
 
-/** Where the subscription function writes (lib/adapters/failure-payload-writer.ts). */
+/** Where the subscription function writes (lib/adapters/failure-payload-writer.ts): failed batch remainders. */
 export const FAILURE_PAYLOAD_PREFIX = 'kinesis/';
+/** Records that failed for a reason retrying cannot change, set aside so the shard moves on. */
+export const SET_ASIDE_PREFIX = 'kinesis-set-aside/';
 /** Fixed, so the acknowledged cdk-nag finding can name the grant's resource. */
 const LOGICAL_ID = 'FailurePayloadsBucket';
 
@@ -40,22 +42,27 @@ export class FailurePayloads extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'Only the subscription function writes here (PutObject on kinesis/*); its own logs record every object it keeps, and CloudTrail records the API calls. A server access log bucket would add a bucket without adding information.',
+        'Only the subscription function writes here (PutObject on kinesis/* and kinesis-set-aside/*); its own logs record every object it keeps, and CloudTrail records the API calls. A server access log bucket would add a bucket without adding information.',
     });
   }
 
-  /** PutObject on the function's prefix, nothing else (the stack key's encrypt grant covers the KMS side). */
+  /** PutObject on the function's two prefixes, nothing else (the stack key's encrypt grant covers the KMS side). */
   grantKeep(fn: iam.IGrantable & IConstruct): void {
     fn.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${FAILURE_PAYLOAD_PREFIX}*`)],
+        resources: [
+          this.bucket.arnForObjects(`${FAILURE_PAYLOAD_PREFIX}*`),
+          this.bucket.arnForObjects(`${SET_ASIDE_PREFIX}*`),
+        ],
       }),
     );
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${LOGICAL_ID}.Arn>/${FAILURE_PAYLOAD_PREFIX}*]`,
-      reason:
-        "Object keys are the failed records' shard and sequence numbers, unknown in advance; PutObject only, on the one prefix of the stack's own failure bucket.",
-    });
+    for (const prefix of [FAILURE_PAYLOAD_PREFIX, SET_ASIDE_PREFIX]) {
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${LOGICAL_ID}.Arn>/${prefix}*]`,
+        reason:
+          "Object keys are the failed records' shard and sequence numbers, unknown in advance; PutObject only, on the two prefixes of the stack's own failure bucket.",
+      });
+    }
   }
 }

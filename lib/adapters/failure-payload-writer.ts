@@ -28,6 +28,24 @@ function safe(part: string): string {
   return part.replace(/[^\w.-]/g, '_').slice(0, 128) || '_';
 }
 
+/** Where set-aside records go: a prefix of their own, so replaying `kinesis/` never mistakes one for a batch. */
+export const SET_ASIDE_PREFIX = 'kinesis-set-aside/';
+
+/** A stream record that failed for a reason retrying cannot change, as the subscription function hands it over. */
+export interface SetAsideRecord {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** base64 of the gzipped CloudWatch Logs payload, as delivered. */
+  readonly data: string;
+  readonly reason: string;
+}
+
+/** `kinesis-set-aside/<shardId>/<sequenceNumber>.json`: one object per record, the same on a retry. */
+export function setAsideKey(record: Pick<SetAsideRecord, 'shardId' | 'sequenceNumber'>): string {
+  return `${SET_ASIDE_PREFIX}${safe(record.shardId)}/${safe(record.sequenceNumber)}.json`;
+}
+
 export class S3FailurePayloadWriter implements FailurePayloadSink {
   constructor(
     private readonly s3: S3Client,
@@ -41,6 +59,24 @@ export class S3FailurePayloadWriter implements FailurePayloadSink {
         Bucket: this.bucket,
         Key: key,
         Body: JSON.stringify(event),
+        ContentType: 'application/json',
+      }),
+    );
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  /**
+   * Keep a set-aside record as `{ awslogs: { data }, setAside: { reason, ... } }`: the object is a direct subscription
+   * event, so invoking the function with it replays the record (docs/operations.md), and it says why it failed.
+   */
+  async setAside(record: SetAsideRecord): Promise<string> {
+    const key = setAsideKey(record);
+    const { data, ...why } = record;
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: JSON.stringify({ awslogs: { data }, setAside: why }),
         ContentType: 'application/json',
       }),
     );

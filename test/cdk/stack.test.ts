@@ -426,7 +426,13 @@ describe('optional parts of the stack', () => {
         !JSON.stringify(statement.Resource).includes('Quarantine'),
     );
     expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
-    expect(JSON.stringify(s3[0]?.Resource)).toMatch(/FailurePayloads.*\/kinesis\/\*/);
+    // Two prefixes: failed batch remainders (kinesis/) and records set aside for good (kinesis-set-aside/); no more.
+    const resources = s3
+      .flatMap((statement) => [statement.Resource].flat())
+      .map((resource) => JSON.stringify(resource));
+    expect(resources).toHaveLength(2);
+    expect(resources.filter((resource) => /FailurePayloads.*\/kinesis\/\*/.test(resource))).toHaveLength(1);
+    expect(resources.filter((resource) => /FailurePayloads.*\/kinesis-set-aside\/\*/.test(resource))).toHaveLength(1);
     template.hasOutput('FailurePayloadBucketName', {});
   });
 

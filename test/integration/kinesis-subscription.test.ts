@@ -3,9 +3,11 @@ import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
+  createCloudWatchHandler,
   createKinesisHandler,
   type FailedStreamRecord,
   type KinesisHandlerOptions,
+  kinesisOptionsFor,
 } from '../../lambdas/cloudwatch-subscription';
 import { S3FailurePayloadWriter } from '../../lib/adapters/failure-payload-writer';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
@@ -158,6 +160,7 @@ describe('the Kinesis scale path of the subscription function', () => {
     expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws043']);
     expect(setAside).toEqual([
       {
+        shardId: 'shardId-000000000000',
         sequenceNumber: '49590000000001',
         partitionKey: 'p1',
         data: event.Records[1]?.kinesis.data,
@@ -212,14 +215,18 @@ describe('the Kinesis scale path of the subscription function', () => {
       const name = `vmsentry-failure-payloads-${bucketCounter}`;
       await aws.createBucket(name);
       return {
+        name,
         writer: new S3FailurePayloadWriter(aws.s3, name),
         async keys(): Promise<string[]> {
           const listed = await aws.s3.send(new ListObjectsV2Command({ Bucket: name }));
           return (listed.Contents ?? []).map((object) => object.Key as string);
         },
-        async event(key: string): Promise<KinesisStreamEvent> {
+        async object(key: string): Promise<unknown> {
           const object = await aws.s3.send(new GetObjectCommand({ Bucket: name, Key: key }));
           return JSON.parse(await (object.Body as { transformToString(): Promise<string> }).transformToString());
+        },
+        async event(key: string): Promise<KinesisStreamEvent> {
+          return (await this.object(key)) as KinesisStreamEvent;
         },
       };
     }
@@ -264,6 +271,51 @@ describe('the Kinesis scale path of the subscription function', () => {
         failurePayloads: new S3FailurePayloadWriter(aws.s3, 'vmsentry-no-such-bucket'),
       });
       expect(await handle(kinesisEvent(THREE))).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000000' }] });
+    });
+
+    it('production composition: a record that failed for good is kept with its reason in the failure bucket, counted and logged, and the shard moves on', async () => {
+      const refused = Object.assign(new Error('Invalid parameter: Message'), { name: 'InvalidParameterException' });
+      const delivered = snsRefusesHost('fin-ws042', refused);
+      const bucket = await failureBucket();
+      const metrics = new MemoryMetrics();
+      const logger = new MemoryLogger();
+      const handle = await handler(kinesisOptionsFor(bucket.name, aws.s3, logger), undefined, { metrics, logger });
+      const event = kinesisEvent(THREE);
+      expect(await handle(event)).toEqual({ batchItemFailures: [] });
+      expect(delivered.sort()).toEqual(['fin-ws041', 'fin-ws043']);
+      const key = 'kinesis-set-aside/shardId-000000000000/49590000000001.json';
+      expect(await bucket.keys()).toEqual([key]);
+      const kept = (await bucket.object(key)) as { awslogs: { data: string }; setAside: Record<string, unknown> };
+      expect(kept).toEqual({
+        awslogs: { data: event.Records[1]?.kinesis.data },
+        setAside: {
+          shardId: 'shardId-000000000000',
+          sequenceNumber: '49590000000001',
+          partitionKey: 'p1',
+          reason: expect.stringContaining('InvalidParameterException'),
+        },
+      });
+      expect(metrics.total('StreamRecordsSetAside')).toBe(1);
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          message: 'set-aside Kinesis record kept for replay',
+          extra: expect.objectContaining({ location: `s3://${bucket.name}/${key}` }),
+        }),
+      );
+
+      // Replay: the kept object is a direct subscription event; once SNS takes it, the alert goes out.
+      sns.reset();
+      const replayed = snsRefusesHost('none', new Error('unused'));
+      const tables = await freshTables(db);
+      await createCloudWatchHandler(handlerDeps(db, testConfig(tables), { clock: () => T0 + 60_000 }))(kept);
+      expect(replayed).toEqual(['fin-ws042']);
+    });
+
+    it('production composition without a failure bucket: such a record is reported for a retry, as before', async () => {
+      const refused = Object.assign(new Error('Invalid parameter: Message'), { name: 'InvalidParameterException' });
+      snsRefusesHost('fin-ws042', refused);
+      const handle = await handler(kinesisOptionsFor(undefined, aws.s3));
+      expect(await handle(kinesisEvent(THREE))).toEqual({ batchItemFailures: [{ itemIdentifier: '49590000000001' }] });
     });
   });
 });

@@ -15,8 +15,8 @@ import {
   withEnvelopeErrors,
 } from '../../lambdas/runtime';
 import { ConfigError } from '../../lib/config';
-import { DedupStageError } from '../../lib/pipeline';
 import type { ParseError } from '../../lib/model';
+import { DedupStageError } from '../../lib/pipeline';
 import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { sysmonProcessXml } from './fixtures/sysmon';
