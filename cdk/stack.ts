@@ -7,7 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { severityRank } from '../lib/model/severity';
-import { deliveryTimings } from '../lib/settings';
+import { deliveryTimings, FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
 import type { VmsentryConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
 import { DedupSweeper } from './constructs/dedup-sweeper';
@@ -88,7 +88,8 @@ export class VmsentryStack extends Stack {
       entry: 'allowlist-audit',
       description: 'vmsentry: alert on every allowlist entry created, changed or deleted',
       memorySize: 256,
-      timeout: Duration.seconds(30),
+      // The function sizes its SNS client's timeouts for this (lambdas/allowlist-audit.ts).
+      timeout: Duration.seconds(FIXED_FUNCTION_TIMEOUT_SECONDS.allowlistAudit),
       environment: {
         ALERT_TOPIC_ARN: alerts.topic.topicArn,
         ALLOWLIST_TABLE_NAME: tables.allowlist.tableName,

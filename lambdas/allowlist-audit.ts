@@ -6,6 +6,8 @@ import { allowlistChangeOf } from '../lib/adapters/allowlist-stream';
 import { SnsAlertPublisher } from '../lib/adapters/sns-publisher';
 import { auditAlert } from '../lib/alerts/allowlist-audit';
 import type { AlertPublisher } from '../lib/alerts/publisher';
+import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
+import { clientOptions } from './clients';
 
 export interface AllowlistAuditDeps {
   readonly publisher: AlertPublisher;
@@ -39,8 +41,8 @@ export function createAllowlistAuditHandler(
 }
 
 const logger = new Logger({ serviceName: 'vmsentry-allowlist-audit' });
-// Throttling retries are the SDK's; what still fails is reported per record.
-const sns = new SNSClient({ maxAttempts: 5 });
+// Throttling retries and timeouts are the SDK's (lambdas/clients.ts); what still fails is reported per record.
+const sns = new SNSClient(clientOptions(FIXED_FUNCTION_TIMEOUT_SECONDS.allowlistAudit));
 const topicArn = process.env['ALERT_TOPIC_ARN'] ?? '';
 
 export const handler = createAllowlistAuditHandler({

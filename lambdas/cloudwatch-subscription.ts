@@ -8,7 +8,9 @@ import {
 } from '../lib/adapters/failure-payload-writer';
 import type { PipelineOutcome } from '../lib/pipeline';
 import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
+import { SETTING_BOUNDS } from '../lib/settings';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
+import { clientOptions } from './clients';
 import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
 
 const SERVICE = 'vmsentry-cloudwatch-subscription';
@@ -124,14 +126,6 @@ async function setAside(
 }
 
 /**
- * The S3 client for failure payloads: a hung PutObject must not hold the invocation until its timeout (the write
- * is best effort; the failure is reported either way and the retry writes again).
- */
-function failurePayloadClient(): S3Client {
-  return new S3Client({ maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } });
-}
-
-/**
  * The Kinesis handler's failure paths in production: with the stack's failure bucket (Kinesis-enabled stacks), the
  * failed remainder of a batch is kept under `kinesis/` and a record that failed for good is set aside under
  * `kinesis-set-aside/` (then the shard moves on); without a bucket, neither.
@@ -173,7 +167,14 @@ export async function handler(
   if (isKinesisEvent(event)) {
     streamed ??= createKinesisHandler(
       cached,
-      kinesisOptionsFor(cached.config.failurePayloadBucket, failurePayloadClient(), cached.logger),
+      kinesisOptionsFor(
+        cached.config.failurePayloadBucket,
+        // A hung PutObject must not hold the invocation: the write is best effort, the failure is reported either way.
+        new S3Client(
+          clientOptions(cached.config.functionTimeoutSeconds ?? SETTING_BOUNDS.functionTimeoutSeconds.fallback),
+        ),
+        cached.logger,
+      ),
     );
     return streamed(event);
   }

@@ -15,6 +15,8 @@ import {
   type SweepCounts,
   sweepFollowUps,
 } from '../lib/dedup/sweep';
+import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
+import { clientOptions } from './clients';
 
 export interface SweeperDeps {
   readonly source: FollowUpSource;
@@ -41,12 +43,13 @@ export function createSweeperHandler(deps: SweeperDeps): () => Promise<SweepCoun
   };
 }
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
+const clients = clientOptions(FIXED_FUNCTION_TIMEOUT_SECONDS.dedupSweeper);
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clients), {
   marshallOptions: { removeUndefinedValues: true },
 });
 export const handler = createSweeperHandler({
   // Unset names fail every call (invocation error, alarmed), never silently: tests import this module without them.
   source: new DynamoDbFollowUpSource(doc, process.env['STATE_TABLE'] ?? ''),
-  publisher: new SnsFollowUpPublisher(new SNSClient({ maxAttempts: 5 }), process.env['ALERT_TOPIC_ARN'] ?? ''),
+  publisher: new SnsFollowUpPublisher(new SNSClient(clients), process.env['ALERT_TOPIC_ARN'] ?? ''),
   logger: new Logger({ serviceName: 'vmsentry-dedup-sweeper' }),
 });

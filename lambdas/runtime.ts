@@ -33,7 +33,9 @@ import {
   type RuleLoadError,
   RuleSet,
 } from '../lib/rules';
+import { SETTING_BOUNDS } from '../lib/settings';
 import type { ParsedBatch } from '../lib/sources';
+import { clientOptions } from './clients';
 
 export const METRICS_NAMESPACE = 'vmsentry';
 /**
@@ -131,15 +133,17 @@ export function loadRules(dir: string, logger?: LogSink): LoadedRules {
 
 /**
  * The production dependencies of an ingest function, from its environment: configuration, SDK clients (created once
- * per cold start, with retries for throttling), the SNS publisher and the rule pack next to the bundle.
+ * per cold start, with retries for throttling and timeouts: lambdas/clients.ts), the SNS publisher and the rule pack next to the bundle.
  */
 export function ingestDepsFromEnvironment(serviceName: string, handlerDir: string): IngestDeps {
   const config = loadConfig();
   const logger = powertoolsLogger(serviceName);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
+  // Outside Lambda no timeout is written: size the clients for the default one.
+  const clients = clientOptions(config.functionTimeoutSeconds ?? SETTING_BOUNDS.functionTimeoutSeconds.fallback);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clients), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  const publisher = new SnsAlertPublisher(createSnsClient(), config.alertTopicArn, {
+  const publisher = new SnsAlertPublisher(new SNSClient(clients), config.alertTopicArn, {
     allowlistTable: config.allowlistTable,
     ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),
     ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
@@ -154,22 +158,22 @@ export function ingestDepsFromEnvironment(serviceName: string, handlerDir: strin
   };
 }
 
-/** Request timeouts of the alert topic's client: a hung Publish fails (and is retried) instead of eating the invocation. */
-export const SNS_CONNECTION_TIMEOUT_MS = 3_000;
-export const SNS_REQUEST_TIMEOUT_MS = 10_000;
-
+/**
+ * An SNS client with the functions' retries and timeouts (lambdas/clients.ts; default: sized for the default
+ * function timeout), for callers that override the endpoint or the timeouts (tests, local mode).
+ */
 export function createSnsClient(
   timeouts: { connectionTimeoutMs?: number; requestTimeoutMs?: number } = {},
   options: ConstructorParameters<typeof SNSClient>[0] = {},
 ): SNSClient {
+  const defaults = clientOptions(SETTING_BOUNDS.functionTimeoutSeconds.fallback);
   return new SNSClient({
-    maxAttempts: 5,
+    ...defaults,
     ...options,
     requestHandler: {
-      connectionTimeout: timeouts.connectionTimeoutMs ?? SNS_CONNECTION_TIMEOUT_MS,
-      requestTimeout: timeouts.requestTimeoutMs ?? SNS_REQUEST_TIMEOUT_MS,
-      // Without it the handler only logs a warning when the timeout passes and keeps waiting.
-      throwOnRequestTimeout: true,
+      ...defaults.requestHandler,
+      ...(timeouts.connectionTimeoutMs !== undefined ? { connectionTimeout: timeouts.connectionTimeoutMs } : {}),
+      ...(timeouts.requestTimeoutMs !== undefined ? { requestTimeout: timeouts.requestTimeoutMs } : {}),
     },
   });
 }

@@ -75,3 +75,25 @@ export function deliveryTimings(functionTimeoutSeconds: number): DeliveryTimings
     kinesisMaxRecordAgeSeconds: 3600,
   };
 }
+
+/**
+ * SDK clients in lambdas/ (SNS, S3, DynamoDB): attempts per call (throttling and transient errors are retried by the
+ * SDK), and per-attempt timeouts, so a dependency that hangs fails the call, which then retries or lands on the
+ * failure path, instead of holding the invocation until its own timeout (docs/deploy.md, "Timeouts").
+ */
+export const CLIENT_MAX_ATTEMPTS = 5;
+/** AWS endpoints accept a connection in milliseconds. */
+export const CLIENT_CONNECTION_TIMEOUT_MS = 500;
+
+/**
+ * Per-attempt request timeout: all attempts of one call (connection and request) fit in three quarters of the
+ * function timeout, the rest left for the SDK's backoff and the batch's other work; never under 1 s (SNS and DynamoDB
+ * answer in milliseconds), never over 5 s.
+ */
+export function clientRequestTimeoutMs(functionTimeoutSeconds: number): number {
+  const perAttempt = Math.floor((functionTimeoutSeconds * 1000 * 0.75) / CLIENT_MAX_ATTEMPTS);
+  return Math.min(5_000, Math.max(1_000, perAttempt - CLIENT_CONNECTION_TIMEOUT_MS));
+}
+
+/** Timeouts of the functions whose timeout is not configurable (the stack sets these; the functions size clients). */
+export const FIXED_FUNCTION_TIMEOUT_SECONDS = { allowlistAudit: 30, dedupSweeper: 60 } as const;

@@ -8,6 +8,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { FOLLOW_UP_INDEX } from '../../lib/model/tables';
+import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../../lib/settings';
 import { PipelineFunction } from './pipeline-function';
 
 export interface DedupSweeperProps {
@@ -34,7 +35,7 @@ export class DedupSweeper extends Construct {
       entry: 'dedup-sweeper',
       description: 'vmsentry: dedup follow-ups ("seen N more times") for windows that ended with unreported repeats',
       memorySize: 256,
-      timeout: Duration.seconds(60),
+      timeout: Duration.seconds(FIXED_FUNCTION_TIMEOUT_SECONDS.dedupSweeper),
       environment: { STATE_TABLE: props.state.tableName, ALERT_TOPIC_ARN: props.topic.topicArn },
       logRetention: props.logRetention,
       key: props.key,
