@@ -3,7 +3,13 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSEvent } from 'aws-lambda';
 import { postJson, secretWebhookUrl } from '../lib/adapters/secrets-webhook';
 import { parsePublishedAlert } from '../lib/alerts/parse-published';
-import { renderSlack, renderSlackUnrecognized, type SlackMessage } from '../lib/alerts/render-slack';
+import {
+  renderSlack,
+  renderSlackFollowUp,
+  renderSlackUnrecognized,
+  type SlackMessage,
+} from '../lib/alerts/render-slack';
+import { FOLLOW_UP_SCHEMA, parseFollowUp } from '../lib/dedup/follow-up';
 
 export interface SlackNotifierDeps {
   /** The incoming-webhook URL (a credential: never logged). */
@@ -13,8 +19,16 @@ export interface SlackNotifierDeps {
   readonly logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
-/** The SNS body as a Slack message: an alert rendered as Block Kit, anything else as an escaped excerpt. */
+/**
+ * The SNS body as a Slack message: an alert or a dedup follow-up rendered as Block Kit, anything else as an escaped
+ * excerpt.
+ */
 export function slackMessageOf(snsMessage: string): SlackMessage {
+  if (snsMessage.includes(FOLLOW_UP_SCHEMA)) {
+    const followUp = parseFollowUp(snsMessage);
+    if (followUp.ok) return renderSlackFollowUp(followUp.followUp);
+    return renderSlackUnrecognized(snsMessage, followUp.reason);
+  }
   const parsed = parsePublishedAlert(snsMessage);
   return parsed.ok ? renderSlack(parsed.alert) : renderSlackUnrecognized(snsMessage, parsed.reason);
 }

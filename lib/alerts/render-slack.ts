@@ -1,3 +1,4 @@
+import { type FollowUp, followUpText } from '../dedup/follow-up';
 import type { Severity } from '../model';
 import { alertFacts, type Fact, seenOf, textOf } from './alert-facts';
 import type { PublishedAlert } from './published-alert';
@@ -159,6 +160,33 @@ function button(
   // Only links we built (https, no spaces or angle brackets) become buttons.
   if (!url || url.length > SLACK_LIMITS.url || !/^https:\/\/[^\s<>"]+$/.test(url)) return undefined;
   return { type: 'button', text: { type: 'plain_text', text: label }, url, action_id: actionId };
+}
+
+/**
+ * A dedup follow-up ("seen N more times" after the window's alert): what it follows up, how many more events, in
+ * which window. All text escaped: rule titles and host names come from events.
+ */
+export function renderSlackFollowUp(followUp: FollowUp): SlackMessage {
+  const emoji = SEVERITY_EMOJI[followUp.severity] ?? ':grey_question:';
+  const header = `${emoji} Seen ${followUp.moreEvents} more time(s): ${followUp.title}`;
+  return {
+    text: slackPlain(followUpText(followUp), 500),
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: header.slice(0, SLACK_LIMITS.header), emoji: true } },
+      {
+        type: 'section',
+        fields: [
+          mrkdwn(`*Rule:*\n${slackCode(followUp.ruleId, 200)}`),
+          mrkdwn(`*Host:*\n${slackPlain(followUp.host, 300)}`),
+          mrkdwn(`*Severity:*\n${followUp.severity}`),
+          mrkdwn(`*Events:*\n${followUp.moreEvents} more after the alert, ${followUp.count} in the window`),
+          mrkdwn(`*Window:*\n${slackPlain(followUp.windowStart, 40)} to ${slackPlain(followUp.windowEnd, 40)}`),
+          mrkdwn(`*Last seen:*\n${slackPlain(followUp.lastSeen, 40)}`),
+        ],
+      },
+      { type: 'context', elements: [mrkdwn(`Follow-up to alert ${slackCode(followUp.alertId, 80)}`)] },
+    ],
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { alertIdOf } from '../alerts/build';
-import { type Severity, severityRank } from '../model';
+import { SEVERITIES, type Severity, severityRank } from '../model';
 import { type DedupRecord, windowEndMs } from './state';
 
 /** The one partition of the follow-up index. Owed windows are few (one per busy key and window), so one suffices. */
@@ -138,4 +138,45 @@ export function followUpEntry(followUp: FollowUp, index: number): FollowUpEntry 
       host: { DataType: 'String', StringValue: ascii(followUp.host) || '-' },
     },
   };
+}
+
+const FOLLOW_UP_TEXT_FIELDS = [
+  'id',
+  'alertId',
+  'ruleId',
+  'title',
+  'host',
+  'windowStart',
+  'windowEnd',
+  'lastSeen',
+] as const satisfies readonly (keyof FollowUp)[];
+
+/**
+ * A follow-up read back from a topic message body (the `default` body of `followUpEntry`), or why it is not one.
+ * Untrusted like any message on the topic: every field is checked, and a consumer shows what fails as unrecognised.
+ */
+export function parseFollowUp(body: string): { ok: true; followUp: FollowUp } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  if (typeof value !== 'object' || value === null) return { ok: false, reason: 'not an object' };
+  const record = value as Record<string, unknown>;
+  if (record['schema'] !== FOLLOW_UP_SCHEMA) return { ok: false, reason: `schema is not ${FOLLOW_UP_SCHEMA}` };
+  for (const field of FOLLOW_UP_TEXT_FIELDS) {
+    if (typeof record[field] !== 'string') return { ok: false, reason: `follow-up field ${field} is not a string` };
+  }
+  for (const field of ['moreEvents', 'count'] as const) {
+    const number = record[field];
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
+      return { ok: false, reason: `follow-up field ${field} is not a count` };
+    }
+  }
+  if (!(SEVERITIES as readonly unknown[]).includes(record['severity'])) {
+    return { ok: false, reason: 'follow-up field severity is not a severity' };
+  }
+  const { schema: _schema, ...followUp } = record;
+  return { ok: true, followUp: followUp as unknown as FollowUp };
 }

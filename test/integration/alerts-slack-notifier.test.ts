@@ -2,6 +2,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { createSlackNotifier, slackMessageOf } from '../../lambdas/slack-notifier';
 import { postJson, WebhookPostError } from '../../lib/adapters/secrets-webhook';
 import { toSnsPublishEntry } from '../../lib/alerts/sns-message';
+import { FOLLOW_UP_SCHEMA, type FollowUp, followUpEntry } from '../../lib/dedup/follow-up';
 import { vmAlert } from '../alerts/fixtures';
 import { HOSTILE, hostileAlert } from '../alerts/hostile';
 
@@ -118,5 +119,48 @@ describe('slack-notifier', () => {
     const payload = String(requests[0]?.init.body);
     expect(payload).toContain('Unrecognized message');
     expect(payload).toContain('&lt;!here&gt;');
+  });
+});
+
+describe('dedup follow-ups in Slack ("seen N more times")', () => {
+  const followUp: FollowUp = {
+    id: 'f'.repeat(32),
+    alertId: 'a'.repeat(32),
+    ruleId: 'vmsentry-vboxmanage-headless',
+    title: 'VirtualBox VM started headless',
+    severity: 'high',
+    host: 'fin-ws042 <!channel>',
+    moreEvents: 48,
+    count: 49,
+    windowStart: '2026-11-20T14:00:00.000Z',
+    windowEnd: '2026-11-20T15:00:00.000Z',
+    lastSeen: '2026-11-20T14:59:00.000Z',
+  };
+  /** What the notifier receives: the `default` body of the follow-up's SNS entry. */
+  const defaultBody = (JSON.parse(followUpEntry(followUp, 0).Message) as { default: string }).default;
+
+  it('renders a follow-up as one, with title, rule, host, counts and window, never as an unrecognised message', () => {
+    const message = slackMessageOf(defaultBody);
+    const text = JSON.stringify(message);
+    expect(message.text).toMatch(/seen 48 more time/);
+    expect(text).not.toMatch(/Unrecognized/i);
+    for (const part of [
+      'VirtualBox VM started headless',
+      'vmsentry-vboxmanage-headless',
+      '48',
+      '49',
+      '2026-11-20T14:00:00.000Z',
+      '2026-11-20T15:00:00.000Z',
+      'a'.repeat(32),
+    ]) {
+      expect(text).toContain(part);
+    }
+    // Host names are untrusted: a mention in one is escaped, never a ping.
+    expect(text).not.toContain('<!channel>');
+  });
+
+  it('shows a follow-up body that lacks its fields as unrecognised (escaped), never drops it', () => {
+    const message = slackMessageOf(JSON.stringify({ schema: FOLLOW_UP_SCHEMA, host: 42 }));
+    expect(message.text).toMatch(/Unrecognized/);
   });
 });
