@@ -8,6 +8,7 @@
  * subscriber, read as its protocol's body (bin/local/subscribers.ts protocolBody).
  */
 
+import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import {
   LOCAL_SUBSCRIBERS,
   protocolBody,
@@ -16,8 +17,11 @@ import {
   subscribeStandIns,
   type TopicSubscriber,
 } from '../../bin/local/subscribers';
+import { slackMessageOf } from '../../lambdas/slack-notifier';
+import { SnsFollowUpPublisher } from '../../lib/adapters/sns-follow-up-publisher';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import { parsePublishedAlert } from '../../lib/alerts/parse-published';
+import { type FollowUp, parseFollowUp } from '../../lib/dedup/follow-up';
 import { type Alert, SEVERITIES, type Severity } from '../../lib/model';
 import { vmAlert } from '../alerts/fixtures';
 import { FULL_CONFIG, synth } from '../cdk/synth';
@@ -129,6 +133,60 @@ describe('alert topic subscriptions from the synthesized template', () => {
           break;
       }
     }
+  });
+});
+
+describe('dedup follow-ups ("seen N more times") through the same subscriptions', () => {
+  const followUpOf = (severity: Severity): FollowUp => ({
+    id: `follow-up-${severity}`,
+    alertId: `alert-${severity}`,
+    ruleId: 'vmsentry-vboxmanage-headless',
+    title: 'VirtualBox VM started headless',
+    severity,
+    host: 'fin-ws042',
+    moreEvents: 48,
+    count: 49,
+    windowStart: '2026-11-20T14:00:00.000Z',
+    windowEnd: '2026-11-20T15:00:00.000Z',
+    lastSeen: '2026-11-20T14:59:00.000Z',
+  });
+
+  it('reach exactly the subscribers their alert reached, each in its protocol body, rendered by the Slack notifier', async () => {
+    const topicArn = (await aws.sns.send(new ListTopicsCommand({}))).Topics?.[0]?.TopicArn as string;
+    const followUps = new SnsFollowUpPublisher(aws.sns, topicArn);
+    const report = await followUps.publish(SEVERITIES.map(followUpOf));
+    expect(report).toEqual({ published: SEVERITIES.map((s) => `follow-up-${s}`), failed: [] });
+    const received = await deliveries();
+    // Every body names the alert it follows up, so the same routing check applies.
+    expectPromisedDeliveries(received);
+    for (const subscriber of subscribers) {
+      for (const body of received.get(subscriber.name)!.bodies) {
+        switch (subscriber.protocol) {
+          case 'email':
+            expect(body).toMatch(/on fin-ws042: seen 48 more time\(s\) after the alert \(49 in the window/);
+            break;
+          case 'sqs':
+            expect(parseFollowUp(body)).toMatchObject({ ok: true, followUp: { moreEvents: 48, count: 49 } });
+            break;
+          case 'lambda':
+            expect(slackMessageOf(body).blocks[0]).toMatchObject({
+              type: 'header',
+              text: { text: expect.stringContaining('Seen 48 more time(s): VirtualBox VM started headless') },
+            });
+            break;
+          case 'https':
+            expect(JSON.parse(body)).toMatchObject({ version: '1.0', source: 'custom' });
+            break;
+        }
+      }
+    }
+  });
+
+  it('are reported failed, each, when the topic does not take them', async () => {
+    const followUps = new SnsFollowUpPublisher(aws.sns, 'arn:aws:sns:us-east-1:000000000000:no-such-topic');
+    const report = await followUps.publish([followUpOf('high'), followUpOf('low')]);
+    expect(report.published).toEqual([]);
+    expect(report.failed.map((failure) => failure.id)).toEqual(['follow-up-high', 'follow-up-low']);
   });
 });
 
