@@ -7,12 +7,13 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { severityRank } from '../lib/model/severity';
+import { QUARANTINE_SOURCES } from '../lib/quarantine';
 import { deliveryTimings, FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
 import type { VmsentryConfig } from './config';
 import { AlertTopic } from './constructs/alert-topic';
 import { DedupSweeper } from './constructs/dedup-sweeper';
 import { EdrFeed } from './constructs/edr-feed';
-import { FailurePayloads } from './constructs/failure-payloads';
+import { FailurePayloads, SET_ASIDE_PREFIX } from './constructs/failure-payloads';
 import { LogSubscriptions } from './constructs/log-subscriptions';
 import { Operations } from './constructs/operations';
 import { FAILURE_RETENTION, PipelineFunction } from './constructs/pipeline-function';
@@ -214,12 +215,18 @@ export class VmsentryStack extends Stack {
       ],
       heartbeatLogGroups: config.logGroups.map((group) => group.name),
       heartbeatMinutes: config.heartbeatMinutes,
+      ...(failurePayloads
+        ? { streamSetAside: { bucket: failurePayloads.bucket.bucketName, prefix: SET_ASIDE_PREFIX } }
+        : {}),
     });
 
-    // Samples of unparseable records and pointers to unprocessed EDR objects (lambdas/edr-feed.ts writes them).
+    // Samples of unparseable records (both ingest functions) and pointers to unprocessed EDR objects (the EDR feed).
     const quarantine = new Quarantine(this, 'Quarantine', {
       key,
-      functions: [edrFn.function],
+      writers: [
+        { fn: edrFn.function, source: QUARANTINE_SOURCES.edrFeed },
+        { fn: cloudwatchFn.function, source: QUARANTINE_SOURCES.cloudwatchSubscription },
+      ],
       alarmTopic: operations.alarmTopic,
     });
     new CfnOutput(this, 'QuarantineBucketName', { value: quarantine.bucket.bucketName });

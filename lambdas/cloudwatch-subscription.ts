@@ -8,30 +8,68 @@ import {
 } from '../lib/adapters/failure-payload-writer';
 import type { PipelineOutcome } from '../lib/pipeline';
 import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
+import { QUARANTINE_SOURCES, type QuarantineCollector, type QuarantineStore } from '../lib/quarantine';
 import { SETTING_BOUNDS } from '../lib/settings';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
 import { clientOptions } from './clients';
-import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
+import { flushSamples, newSample, quarantineFor } from './quarantine';
+import { createIngest, EMPTY_BATCH, type Ingest, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
 
 const SERVICE = 'vmsentry-cloudwatch-subscription';
 
-/** The handler over injected dependencies (tests point the clients at dynalite and a mocked SNS). */
-export function createCloudWatchHandler(
-  deps: IngestDeps,
-): (event: CloudWatchLogsEvent) => Promise<PipelineOutcome | undefined> {
+export interface SubscriptionDeps extends IngestDeps {
+  /**
+   * Where samples of unparseable records go (reason, position, excerpt): at most MAX_QUARANTINED_RECORDS per
+   * invocation (per batch on the Kinesis path), written in one call at its end. Without it they are only logged.
+   */
+  readonly quarantine?: QuarantineStore;
+}
+
+type Deliver = (
+  event: CloudWatchLogsEvent,
+  samples: QuarantineCollector | undefined,
+) => Promise<PipelineOutcome | undefined>;
+
+/** One subscription delivery through the pipeline, its parse errors added to `samples`. */
+function createDelivery(deps: SubscriptionDeps): { deliver: Deliver; ingest: Ingest } {
   const ingest = createIngest(deps);
   const { config } = deps;
-  return async (event) => {
+  const deliver: Deliver = async (event, samples) => {
     const decoded = decodeCloudWatchEvent(event, {
       limits: { maxDecompressedBytes: config.maxDecompressedBytes },
       formatHints: config.sourceHints,
     });
-    if (!decoded.ok) return ingest.run(EMPTY_BATCH, [decoded.error]);
+    if (!decoded.ok) {
+      samples?.add([decoded.error]);
+      return ingest.run(EMPTY_BATCH, [decoded.error]);
+    }
     if (decoded.control) {
       ingest.logger.debug('CloudWatch control message: nothing to do');
       return undefined;
     }
-    return ingest.run(parseRecords(decoded.records), decoded.errors);
+    const batch = parseRecords(decoded.records);
+    samples?.add(decoded.errors);
+    samples?.add(batch.errors);
+    return ingest.run(batch, decoded.errors);
+  };
+  return { deliver, ingest };
+}
+
+/**
+ * The handler over injected dependencies (tests point the clients at dynalite and a mocked SNS). The quarantine
+ * sample is written at the end of the invocation, whether delivery succeeded or not; writing it never fails it.
+ */
+export function createCloudWatchHandler(
+  deps: SubscriptionDeps,
+): (event: CloudWatchLogsEvent) => Promise<PipelineOutcome | undefined> {
+  const { deliver, ingest } = createDelivery(deps);
+  return async (event) => {
+    const samples = newSample(deps.quarantine);
+    try {
+      return await deliver(event, samples);
+    } finally {
+      await flushSamples(samples, ingest.logger, ingest.metrics);
+    }
   };
 }
 
@@ -62,18 +100,31 @@ export interface KinesisHandlerOptions {
  * moves on. Before a failure is reported, the records from it on are kept (`failurePayloads`).
  */
 export function createKinesisHandler(
-  deps: IngestDeps,
+  deps: SubscriptionDeps,
   options: KinesisHandlerOptions = {},
 ): (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse> {
-  const handleDelivery = createCloudWatchHandler(deps);
+  const { deliver, ingest } = createDelivery(deps);
   return async (event) => {
+    // One sample per batch: one PutObject at most, however many records of the batch had unparseable lines.
+    const samples = newSample(deps.quarantine);
+    try {
+      return await deliverBatch(event, samples);
+    } finally {
+      await flushSamples(samples, ingest.logger, ingest.metrics);
+    }
+  };
+
+  async function deliverBatch(
+    event: KinesisStreamEvent,
+    samples: QuarantineCollector | undefined,
+  ): Promise<KinesisStreamBatchResponse> {
     let retryFrom: string | undefined;
     let retryIndex = -1;
     for (const [index, record] of event.Records.entries()) {
       const { sequenceNumber, partitionKey, data } = record.kinesis;
       const shardId = record.eventID.split(':')[0] || 'unknown-shard';
       try {
-        await handleDelivery({ awslogs: { data } });
+        await deliver({ awslogs: { data } }, samples);
       } catch (error) {
         const reason = failureReason(error);
         if (
@@ -96,7 +147,7 @@ export function createKinesisHandler(
     // The on-failure record Lambda writes if retries run out is only a pointer: keep the data from here on first.
     await keepFailedRemainder(options.failurePayloads, event, retryIndex, deps.logger);
     return { batchItemFailures: [{ itemIdentifier: retryFrom }] };
-  };
+  }
 }
 
 /** True when the record is kept on the failure path; false (logged) when there is none or keeping it failed. */
@@ -151,12 +202,27 @@ function isKinesisEvent(event: CloudWatchLogsEvent | KinesisStreamEvent): event 
 }
 
 // Cold start: configuration, clients and rules once; warm invocations reuse them (and the allowlist cache).
-let cached: IngestDeps | undefined;
+let cached: { deps: SubscriptionDeps; s3: S3Client } | undefined;
 let direct: ((event: CloudWatchLogsEvent) => Promise<PipelineOutcome | undefined>) | undefined;
 let streamed: ((event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>) | undefined;
 
-function build(): IngestDeps {
-  return ingestDepsFromEnvironment(SERVICE, __dirname);
+function build(): { deps: SubscriptionDeps; s3: S3Client } {
+  const deps = ingestDepsFromEnvironment(SERVICE, __dirname);
+  // A hung PutObject must not hold the invocation: every S3 write here is best effort or reported either way.
+  const s3 = new S3Client(
+    clientOptions(deps.config.functionTimeoutSeconds ?? SETTING_BOUNDS.functionTimeoutSeconds.fallback),
+  );
+  return { deps: { ...deps, ...subscriptionQuarantine(process.env['QUARANTINE_BUCKET'], s3) }, s3 };
+}
+
+/** The function's quarantine in production: the stack's bucket, under `quarantine/cloudwatch-subscription/`. */
+export function subscriptionQuarantine(
+  bucket: string | undefined,
+  client: S3Client,
+  clock?: () => number,
+): Pick<SubscriptionDeps, 'quarantine'> {
+  const quarantine = quarantineFor(bucket, client, QUARANTINE_SOURCES.cloudwatchSubscription, clock);
+  return quarantine ? { quarantine } : {};
 }
 
 /** Direct subscription (asynchronous invoke) or the Kinesis path, told apart by the event's shape. */
@@ -164,21 +230,12 @@ export async function handler(
   event: CloudWatchLogsEvent | KinesisStreamEvent,
 ): Promise<KinesisStreamBatchResponse | undefined> {
   cached ??= build();
+  const { deps, s3 } = cached;
   if (isKinesisEvent(event)) {
-    streamed ??= createKinesisHandler(
-      cached,
-      kinesisOptionsFor(
-        cached.config.failurePayloadBucket,
-        // A hung PutObject must not hold the invocation: the write is best effort, the failure is reported either way.
-        new S3Client(
-          clientOptions(cached.config.functionTimeoutSeconds ?? SETTING_BOUNDS.functionTimeoutSeconds.fallback),
-        ),
-        cached.logger,
-      ),
-    );
+    streamed ??= createKinesisHandler(deps, kinesisOptionsFor(deps.config.failurePayloadBucket, s3, deps.logger));
     return streamed(event);
   }
-  direct ??= createCloudWatchHandler(cached);
+  direct ??= createCloudWatchHandler(deps);
   await direct(event);
   return undefined;
 }

@@ -13,9 +13,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { S3ObjectReader, S3ReadError } from '../lib/adapters/s3-object-reader';
-import { S3Quarantine } from '../lib/adapters/s3-quarantine';
 import { excerptOf, type ParseError, type RecordPosition } from '../lib/model';
-import { QuarantineCollector, type QuarantineStore, type UnprocessedObject } from '../lib/quarantine';
+import { QUARANTINE_SOURCES, type QuarantineStore, type UnprocessedObject } from '../lib/quarantine';
 import {
   BatchParser,
   decodeSqsBody,
@@ -26,6 +25,7 @@ import {
   s3ObjectsInSqsBody,
 } from '../lib/sources';
 import { DocumentTooLargeError, InvalidGzipError, streamRecords } from '../lib/sources/envelopes/stream';
+import { flushSamples, newSample, quarantineFor } from './quarantine';
 import { createIngest, EMPTY_BATCH, type IngestDeps, ingestDepsFromEnvironment, type LogSink } from './runtime';
 
 const SERVICE = 'vmsentry-edr-feed';
@@ -77,7 +77,7 @@ export function createEdrFeedHandler(deps: EdrFeedDeps): EdrFeedHandler {
   return async (event, context) => {
     // Per invocation: the batch processor's state and the quarantine sample.
     const processor = new BatchProcessor(EventType.SQS);
-    const samples = deps.quarantine ? new QuarantineCollector(deps.quarantine) : undefined;
+    const samples = newSample(deps.quarantine);
 
     const run = async (batch: ParsedBatch, envelopeErrors: readonly ParseError[]): Promise<void> => {
       if (batch.records === 0 && batch.events.length === 0 && batch.errors.length === 0 && envelopeErrors.length === 0)
@@ -236,23 +236,6 @@ function reportReadFailure(
   });
 }
 
-async function flushSamples(
-  samples: QuarantineCollector | undefined,
-  logger: LogSink,
-  metrics: ReturnType<typeof createIngest>['metrics'],
-): Promise<void> {
-  if (!samples) return;
-  try {
-    const { written, omitted } = await samples.flush();
-    if (written > 0) logger.info('unparsed records sampled into the quarantine', { written, omitted });
-  } catch (error) {
-    // Samples are diagnostics: losing them must not fail a batch whose alerts went out.
-    metrics.count('QuarantineFailures', 1);
-    metrics.flush();
-    logger.warn('quarantine sample not written', { error: error instanceof Error ? error.message : String(error) });
-  }
-}
-
 /** The feed's S3 client: bounded connection and request time, so a hung GetObject cannot eat the invocation. */
 export function createFeedS3Client(
   timeouts: { connectionTimeoutMs?: number; requestTimeoutMs?: number } = {},
@@ -274,11 +257,11 @@ let cached: EdrFeedHandler | undefined;
 
 function build(): EdrFeedHandler {
   const s3 = createFeedS3Client();
-  const bucket = process.env['QUARANTINE_BUCKET']?.trim();
+  const quarantine = quarantineFor(process.env['QUARANTINE_BUCKET'], s3, QUARANTINE_SOURCES.edrFeed);
   return createEdrFeedHandler({
     ...ingestDepsFromEnvironment(SERVICE, __dirname),
     s3,
-    ...(bucket ? { quarantine: new S3Quarantine(s3, bucket, { source: 'edr-feed' }) } : {}),
+    ...(quarantine ? { quarantine } : {}),
   });
 }
 

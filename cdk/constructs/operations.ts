@@ -24,6 +24,8 @@ export interface OperationsProps {
   /** Subscribed log groups: silence from one of them for `heartbeatMinutes` raises an alarm. */
   readonly heartbeatLogGroups: readonly string[];
   readonly heartbeatMinutes: number;
+  /** Kinesis-enabled stacks: alarm when the subscription function sets a stream record aside in the failure bucket. */
+  readonly streamSetAside?: { readonly bucket: string; readonly prefix: string };
 }
 
 /**
@@ -126,6 +128,19 @@ export class Operations extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+
+    if (props.streamSetAside) {
+      const { bucket, prefix } = props.streamSetAside;
+      add(
+        pipelineMetric('StreamRecordsSetAside').createAlarm(this, 'StreamRecordsSetAside', {
+          alarmDescription: `vmsentry: a Kinesis record failed for a reason retrying cannot change and was set aside (its alerts are not delivered). The record and the reason are in s3://${bucket}/${prefix}; replay it once the cause is fixed.`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
 
     props.heartbeatLogGroups.forEach((logGroupName, index) => {
       add(

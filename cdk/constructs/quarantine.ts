@@ -7,12 +7,16 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { QuarantineSource } from '../../lib/quarantine';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './operations';
 
 export interface QuarantineProps {
   readonly key: kms.IKey;
-  /** Functions that write samples and pointers; each gets QUARANTINE_BUCKET and PutObject under the prefix. */
-  readonly functions: readonly lambda.Function[];
+  /**
+   * Functions that write samples and pointers; each gets QUARANTINE_BUCKET and PutObject under its own source's
+   * prefix only (`quarantine/<source>/*`, where lib/adapters/s3-quarantine.ts writes it).
+   */
+  readonly writers: readonly { readonly fn: lambda.Function; readonly source: QuarantineSource }[];
   readonly alarmTopic: sns.ITopic;
   /** Days a quarantine object is kept. */
   readonly retentionDays?: number;
@@ -21,8 +25,9 @@ export interface QuarantineProps {
 export const QUARANTINE_PREFIX = 'quarantine/';
 
 /**
- * The quarantine bucket (lib/quarantine): samples of unparseable records (reason, position, excerpt) and pointers to
- * S3 objects the EDR feed could not process (bucket, key, from which line, why). Alarms: an object not processed,
+ * The quarantine bucket (lib/quarantine): samples of unparseable records (reason, position, excerpt) from the EDR
+ * feed and the subscription function, each under its own prefix, and pointers to S3 objects the EDR feed could not
+ * process (bucket, key, from which line, why). Alarms: an object not processed,
  * and S3 reads that keep failing (the EDR feed's DLQ would otherwise be the first sign of an AccessDenied).
  * The parse-error rate itself is alarmed on in operations.ts (ParseErrorRatio); the samples here say what changed.
  */
@@ -46,19 +51,21 @@ export class Quarantine extends Construct {
       reason:
         'Diagnostics written only by the pipeline functions (bounded samples and pointers, expired after 30 days); CloudTrail data events cover reads if an account requires them.',
     });
-    for (const fn of props.functions) {
+    for (const { fn, source } of props.writers) {
+      const prefix = `${QUARANTINE_PREFIX}${source}/`;
       fn.addEnvironment('QUARANTINE_BUCKET', this.bucket.bucketName);
       // PutObject only (grantPut would add s3:Abort* and friends): the functions write small objects in one call.
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['s3:PutObject'],
-          resources: [this.bucket.arnForObjects(`${QUARANTINE_PREFIX}*`)],
+          resources: [this.bucket.arnForObjects(`${prefix}*`)],
         }),
       );
       props.key.grant(fn, 'kms:GenerateDataKey');
       Validations.of(fn).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${QUARANTINE_PREFIX}*]`,
-        reason: 'Quarantine objects get a fresh key each (date and UUID); PutObject is granted under the prefix only.',
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/${prefix}*]`,
+        reason:
+          "Quarantine objects get a fresh key each (date and UUID); PutObject is granted under the function's own prefix only.",
       });
     }
 

@@ -35,6 +35,16 @@ export interface QuarantineStore {
   put(entries: readonly QuarantineEntry[]): Promise<void>;
 }
 
+/**
+ * Each writer's path segment under the quarantine prefix (`quarantine/<source>/`): the stack grants each function
+ * PutObject under its own segment only, so both sides take the name from here.
+ */
+export const QUARANTINE_SOURCES = {
+  edrFeed: 'edr-feed',
+  cloudwatchSubscription: 'cloudwatch-subscription',
+} as const;
+export type QuarantineSource = (typeof QUARANTINE_SOURCES)[keyof typeof QUARANTINE_SOURCES];
+
 /** Parse-error samples kept per invocation: enough to see a format change, never a copy of a garbage feed. */
 export const MAX_QUARANTINED_RECORDS = 50;
 

@@ -22,6 +22,25 @@ function statementsOf(template: Template): { Action: string | string[]; Resource
 const actionsOf = (statement: { Action: string | string[] }): string[] =>
   Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
+/** Every S3 write grant, one per resource, with the roles holding it (CDK merges statements with equal actions). */
+function s3WritesOf(template: Template): { actions: string[]; resource: string; roles: string }[] {
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap((policy) => {
+    const roles = JSON.stringify(policy.Properties?.['Roles']);
+    const statements =
+      (policy.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] })
+        ?.Statement ?? [];
+    return statements
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:Put')))
+      .flatMap((statement) =>
+        [statement.Resource].flat().map((resource) => ({
+          actions: actionsOf(statement),
+          resource: JSON.stringify(resource),
+          roles,
+        })),
+      );
+  });
+}
+
 describe('the vmsentry stack with the example configuration', () => {
   let template: Template;
   beforeAll(() => {
@@ -50,6 +69,12 @@ describe('the vmsentry stack with the example configuration', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: Match.objectLike({ Destination: Match.anyValue() }) },
     });
+  });
+
+  it('has no set-aside alarm without the Kinesis path (nothing is ever set aside)', () => {
+    expect(
+      template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'StreamRecordsSetAside' } }),
+    ).toEqual({});
   });
 
   it('bounds dedup state with a TTL attribute', () => {
@@ -331,12 +356,24 @@ describe('least privilege', () => {
         actionsOf(statement).some((action) => !action.startsWith('s3:Get')),
     );
     expect(feedWrites).toEqual([]);
-    const quarantineWrites = statementsOf(template).filter(
-      (statement) =>
-        actionsOf(statement).includes('s3:PutObject') && JSON.stringify(statement.Resource).includes('Quarantine'),
-    );
-    expect(quarantineWrites).toHaveLength(1);
-    expect(JSON.stringify(quarantineWrites[0]?.Resource)).toMatch(/QuarantineBucket.*\/quarantine\/\*/);
+  });
+
+  it('lets each ingest function write quarantine samples under its own prefix only', () => {
+    const writes = s3WritesOf(template).filter((write) => write.resource.includes('Quarantine'));
+    expect(writes.flatMap((write) => write.actions)).toEqual(['s3:PutObject', 's3:PutObject']);
+    const where = (prefix: string) => writes.filter((write) => write.resource.includes(`/quarantine/${prefix}/*"`));
+    // Each grant sits on its own function's role only, so neither can write under the other's prefix.
+    expect(where('cloudwatch-subscription')).toEqual([
+      expect.objectContaining({ roles: expect.stringMatching(/CloudWatchSubscription/) }),
+    ]);
+    expect(where('edr-feed')).toEqual([expect.objectContaining({ roles: expect.stringMatching(/EdrFeed/) })]);
+    expect(writes).toHaveLength(2);
+    for (const description of [/CloudWatch Logs subscription/, /EDR feed/]) {
+      const fn = Object.values(resourcesOf(template, 'AWS::Lambda::Function')).find((candidate) =>
+        description.test(String(candidate.Properties?.['Description'])),
+      );
+      expect(JSON.stringify(fn?.Properties?.['Environment'])).toMatch(/"QUARANTINE_BUCKET":\{"Ref":"Quarantine/);
+    }
   });
 
   it('keeps quarantine samples in an encrypted, private, expiring bucket and alarms on unprocessed objects and S3 read failures', () => {
@@ -420,20 +457,35 @@ describe('optional parts of the stack', () => {
       ?.Variables;
     expect(JSON.stringify(variables?.['FAILURE_PAYLOAD_BUCKET'])).toMatch(/FailurePayloads/);
     // Besides the EDR feed's quarantine prefix, the only S3 write is the subscription function's, under kinesis/.
-    const s3 = statementsOf(template).filter(
-      (statement) =>
-        actionsOf(statement).some((action) => action.startsWith('s3:Put')) &&
-        !JSON.stringify(statement.Resource).includes('Quarantine'),
-    );
-    expect(s3.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    const s3 = s3WritesOf(template).filter((write) => !write.resource.includes('Quarantine'));
+    expect(s3.flatMap((write) => write.actions)).toEqual(['s3:PutObject', 's3:PutObject']);
     // Two prefixes: failed batch remainders (kinesis/) and records set aside for good (kinesis-set-aside/); no more.
-    const resources = s3
-      .flatMap((statement) => [statement.Resource].flat())
-      .map((resource) => JSON.stringify(resource));
+    const resources = s3.map((write) => write.resource);
     expect(resources).toHaveLength(2);
     expect(resources.filter((resource) => /FailurePayloads.*\/kinesis\/\*/.test(resource))).toHaveLength(1);
     expect(resources.filter((resource) => /FailurePayloads.*\/kinesis-set-aside\/\*/.test(resource))).toHaveLength(1);
     template.hasOutput('FailurePayloadBucketName', {});
+  });
+
+  it('alarms when the subscription function sets a stream record aside for good', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'vmsentry',
+      MetricName: 'StreamRecordsSetAside',
+      Dimensions: [{ Name: 'service', Value: 'vmsentry' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [Match.anyValue()],
+      OKActions: [Match.anyValue()],
+    });
+    const [alarm] = Object.values(
+      template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'StreamRecordsSetAside' } }),
+    );
+    // The alarm says where the record is: the failure bucket's set-aside prefix.
+    expect(JSON.stringify(alarm?.['Properties']['AlarmDescription'])).toMatch(
+      /FailurePayloadsBucket.*\/kinesis-set-aside\//,
+    );
   });
 
   it('adds an account-level subscription policy that never subscribes our own log groups', () => {

@@ -11,7 +11,7 @@ import {
 } from '../../lambdas/cloudwatch-subscription';
 import { S3FailurePayloadWriter } from '../../lib/adapters/failure-payload-writer';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
-import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
+import { kinesisEvent as kinesisBatch } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { type Fauxqs, startFauxqs } from '../support/fauxqs';
 import { sysmonProcessXml } from './fixtures/sysmon';
@@ -32,28 +32,8 @@ const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
 const sns = mockClient(SNSClient);
 
 /** A Kinesis batch as Lambda delivers it when CloudWatch Logs subscribes a stream: one delivery per record. */
-function kinesisEvent(deliveries: string[][]): KinesisStreamEvent {
-  return {
-    Records: deliveries.map((messages, index) => ({
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: `p${index}`,
-        sequenceNumber: `4959${String(index).padStart(10, '0')}`,
-        data: subscriptionEvent(
-          subscriptionPayload(messages, { logGroup: '/windows/sysmon', logStream: `stream-${index}`, startMs: T0 }),
-        ).awslogs.data,
-        approximateArrivalTimestamp: T0 / 1000,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `shardId-000000000000:${index}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: 'arn:aws:iam::123456789012:role/vmsentry',
-      awsRegion: 'us-east-1',
-      eventSourceARN: 'arn:aws:kinesis:us-east-1:123456789012:stream/vmsentry',
-    })),
-  };
-}
+const kinesisEvent = (deliveries: string[][]): KinesisStreamEvent =>
+  kinesisBatch(deliveries, { logGroup: '/windows/sysmon', startMs: T0 });
 
 describe('the Kinesis scale path of the subscription function', () => {
   let db: Dynalite;
