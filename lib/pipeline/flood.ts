@@ -1,4 +1,11 @@
-import { type Detection, type HostIdentity, isInstanceId, primaryHostName, severityRank } from '../model';
+import {
+  type Detection,
+  type EnvelopeKind,
+  type HostIdentity,
+  isInstanceId,
+  primaryHostName,
+  severityRank,
+} from '../model';
 
 /**
  * Alert floods. Host names in a record are whatever its writer put there: one log line per forged host name lets
@@ -41,6 +48,7 @@ export function collapseFloods(
   const buckets = new Map<string, Bucket>();
   const keyOf = new Map<Detection, string>();
   for (const detection of detections) {
+    if (!FLOOD_ENVELOPES.has(detection.event.provenance.envelope)) continue;
     const key = `${detection.rule.id}\u001f${sourceKey(detection)}`;
     keyOf.set(detection, key);
     let bucket = buckets.get(key);
@@ -55,9 +63,9 @@ export function collapseFloods(
   const out: Detection[] = [];
   const emitted = new Set<string>();
   for (const detection of detections) {
-    const key = keyOf.get(detection) as string;
-    const bucket = buckets.get(key) as Bucket;
-    if (bucket.hosts.size <= threshold) {
+    const key = keyOf.get(detection);
+    const bucket = key === undefined ? undefined : buckets.get(key);
+    if (key === undefined || !bucket || bucket.hosts.size <= threshold) {
       out.push(detection);
       continue;
     }
@@ -69,6 +77,14 @@ export function collapseFloods(
   }
   return { detections: out, floods };
 }
+
+/**
+ * Sources whose writer is a monitored host: a CloudWatch log stream (direct or through Kinesis) and local input. An
+ * EDR feed object or message (s3, sqs) is written by the vendor's pipeline and carries many hosts by design, each
+ * named by its agent: collapsing it would hide real hosts and bypass their per-host allowlist entries, and chunked
+ * publishing already bounds what a large one costs.
+ */
+const FLOOD_ENVELOPES: ReadonlySet<EnvelopeKind> = new Set<EnvelopeKind>(['cloudwatch', 'file', 'stdin', 'inline']);
 
 /** The envelope coordinates a record arrived in (not its index): what its writer cannot forge. */
 function sourceKey(detection: Detection): string {

@@ -39,14 +39,32 @@ describe('collapseFloods', () => {
     expect(flood?.rule.id).toBe(rule().id);
   });
 
-  it('names an S3 object as the host of a flood from it', () => {
-    const s3 = Array.from({ length: 3 }, (_, i) => {
-      const event = processEvent({ host: { hostname: `h-${i}` } });
-      const provenance = { envelope: 's3' as const, index: i, bucket: 'edr', key: 'a.json', format: 'ecs' as const };
-      return detection({ ...event, provenance });
-    });
-    const [flood] = collapseFloods(s3, 2).detections;
-    expect(flood?.event.host).toEqual({ hostname: 's3://edr/a.json' });
+  it('leaves EDR feed objects and messages alone: they carry many hosts by design, each with its own allowlist', () => {
+    const edr = (envelope: 's3' | 'sqs') =>
+      Array.from({ length: 3 }, (_, i) => {
+        const event = processEvent({ host: { hostname: `h-${i}` } });
+        const provenance = {
+          envelope,
+          index: i,
+          bucket: 'edr',
+          key: 'a.json',
+          messageId: 'm-1',
+          format: 'ecs' as const,
+        };
+        return detection({ ...event, provenance });
+      });
+    for (const envelope of ['s3', 'sqs'] as const) {
+      const detections = edr(envelope);
+      expect(collapseFloods(detections, 2)).toEqual({ detections, floods: [] });
+    }
+  });
+
+  it('names a local file as the host of a flood from it', () => {
+    const [flood] = collapseFloods(
+      many(3, { envelope: 'file', file: 'events.jsonl', logGroup: undefined, logStream: undefined }),
+      2,
+    ).detections;
+    expect(flood?.event.host).toEqual({ hostname: 'file events.jsonl' });
   });
 
   it('counts each source on its own: many sources of a few hosts each are no flood', () => {
