@@ -60,10 +60,12 @@ describe('collapseFloods', () => {
   });
 
   it('names a local file as the host of a flood from it', () => {
-    const [flood] = collapseFloods(
-      many(3, { envelope: 'file', file: 'events.jsonl', logGroup: undefined, logStream: undefined }),
-      2,
-    ).detections;
+    const fromFile = Array.from({ length: 3 }, (_, i) => {
+      const event = processEvent({ host: { hostname: `h-${i}` } });
+      const provenance = { envelope: 'file' as const, index: i, file: 'events.jsonl', format: 'ecs' as const };
+      return detection({ ...event, provenance });
+    });
+    const [flood] = collapseFloods(fromFile, 2).detections;
     expect(flood?.event.host).toEqual({ hostname: 'file events.jsonl' });
   });
 
