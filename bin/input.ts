@@ -9,7 +9,12 @@ import { createReadStream } from 'node:fs';
 import type { RecordPosition } from '../lib/model';
 import { type RecordChunk, streamRecords } from '../lib/sources/envelopes/stream';
 
-export { DocumentTooLargeError, needsWholeDocument } from '../lib/sources/envelopes/stream';
+export {
+  BinaryInputError,
+  DocumentTooLargeError,
+  InvalidGzipError,
+  needsWholeDocument,
+} from '../lib/sources/envelopes/stream';
 
 export type InputSource = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stdin' };
 
@@ -32,7 +37,11 @@ function originOf(source: InputSource): RecordPosition {
   return source.kind === 'file' ? { envelope: 'file', index: 0, file: source.path } : { envelope: 'stdin', index: 0 };
 }
 
-/** Records of one input, in chunks. Read errors (ENOENT, EACCES, EISDIR) are thrown to the caller. */
+/**
+ * Records of one input, in chunks. gzip (found by its magic bytes, not the file name; multi-member too) is inflated
+ * by the same streaming path as S3 objects. Read errors (ENOENT, EACCES, EISDIR), a gzip that does not inflate
+ * (InvalidGzipError) and binary input (BinaryInputError) are thrown to the caller.
+ */
 export async function* readRecords(source: InputSource, options: InputOptions = {}): AsyncGenerator<InputChunk> {
   const stream: AsyncIterable<Buffer | string> =
     source.kind === 'file' ? createReadStream(source.path, { highWaterMark: 1024 * 1024 }) : process.stdin;
@@ -41,6 +50,8 @@ export async function* readRecords(source: InputSource, options: InputOptions = 
       maxDecompressedBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
       ...(options.maxLineChars ? { maxRecordBytes: options.maxLineChars } : {}),
     },
+    gunzip: true,
+    refuseBinary: true,
     ...(options.chunkRecords ? { chunkRecords: options.chunkRecords } : {}),
     ...(options.onBytes ? { onBytes: options.onBytes } : {}),
   });

@@ -16,9 +16,9 @@ import {
 } from '../../lib/model';
 import { Correlator, correlationOnlyRuleIds, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
 import { formatAlertTable, formatSummary, Scanner, type ScanRecord } from '../../lib/scan';
-import { BatchParser } from '../../lib/sources';
+import { BatchParser, type ParsedBatch } from '../../lib/sources';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
-import { DocumentTooLargeError, type InputSource, readRecords } from '../input';
+import { BinaryInputError, DocumentTooLargeError, type InputSource, InvalidGzipError, readRecords } from '../input';
 import { byteProgress } from '../progress';
 import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
 
@@ -66,7 +66,8 @@ export function register(program: Command): void {
     .option('--table', 'print a table for humans instead of JSON lines')
     .addHelpText(
       'after',
-      '\nExit codes: 0 the scan ran (with or without alerts), 2 usage error or unreadable input, 1 internal error.',
+      '\nExit codes: 0 the scan ran (with or without alerts), 2 usage error or unreadable input (binary data, gzip' +
+        ' that does not inflate, or an input in which no record at all was recognised), 1 internal error.',
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       process.exitCode = await runScan(paths, options, processIo);
@@ -140,6 +141,7 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
   });
   const progress = byteProgress(totalBytes, io.stderr);
   const tableRows: ScanRecord[] = [];
+  let unreadable = 0;
   try {
     const emit = async (records: readonly ScanRecord[]): Promise<void> => {
       for (const record of records) {
@@ -151,12 +153,19 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
       // One parser per input: groups (auditd events, split script blocks) survive chunk boundaries.
       // Files on the operator's own disk: vmsentry's normalized event JSON (saved scans, rule samples) is accepted.
       const parser = new BatchParser({ ...(options.format ? { format: options.format } : {}), acceptNormalized: true });
-      for await (const chunk of readRecords(source, { onBytes: (bytes) => progress.advance(bytes) })) {
-        parser.addErrors(chunk.errors);
-        for (const record of chunk.records) parser.push(record);
-        await emit(await scanner.scan(parser.drain()));
-      }
-      await emit(await scanner.scan(parser.finish()));
+      const counts = { records: 0, unknown: 0 };
+      const scan = async (batch: ParsedBatch): Promise<void> => {
+        counts.records += batch.records;
+        counts.unknown += batch.unknown;
+        await emit(await scanner.scan(batch));
+      };
+      const problem = await readSource(source, progress, parser, scan);
+      await scan(parser.finish());
+      const reason = problem ?? nothingRecognised(counts);
+      if (reason === undefined) continue;
+      // The other inputs are still scanned; the exit code says this one was not.
+      errorLine(io, `vmsentry: cannot scan ${nameOf(source)}: ${reason}`);
+      unreadable++;
     }
   } catch (cause) {
     const name = (cause as NodeJS.ErrnoException).code;
@@ -171,5 +180,38 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
     await writeLine(io.stdout, tableRows.length > 0 ? formatAlertTable(tableRows) : 'no alerts');
   }
   errorLine(io, formatSummary(scanner.summary()));
-  return EXIT.ok;
+  return unreadable > 0 ? EXIT.usage : EXIT.ok;
+}
+
+function nameOf(source: InputSource): string {
+  return source.kind === 'file' ? source.path : 'stdin';
+}
+
+/** Records were read but not one was recognised: garbage, the wrong --format, or a compression we do not read. */
+function nothingRecognised(counts: { records: number; unknown: number }): string | undefined {
+  if (counts.records === 0 || counts.unknown < counts.records) return undefined;
+  return `no parser recognised any of its ${counts.records} records (is it a log format vmsentry reads, plain or gzip?)`;
+}
+
+/**
+ * One input through the parser. Binary data and a gzip that does not inflate end this input only (what was read
+ * before the damage is kept) and are returned as the reason; other errors are thrown.
+ */
+async function readSource(
+  source: InputSource,
+  progress: { advance(bytes: number): void },
+  parser: BatchParser,
+  scan: (batch: ParsedBatch) => Promise<void>,
+): Promise<string | undefined> {
+  try {
+    for await (const chunk of readRecords(source, { onBytes: (bytes) => progress.advance(bytes) })) {
+      parser.addErrors(chunk.errors);
+      for (const record of chunk.records) parser.push(record);
+      await scan(parser.drain());
+    }
+  } catch (cause) {
+    if (cause instanceof BinaryInputError || cause instanceof InvalidGzipError) return cause.message;
+    throw cause;
+  }
+  return undefined;
 }

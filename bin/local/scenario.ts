@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, SQSEvent } from 'aws-lambda';
-import { readRecords } from '../input';
+import { UsageError } from '../cli-io';
+import { BinaryInputError, InvalidGzipError, readRecords } from '../input';
 
 export const SAMPLES_DIR = path.resolve(__dirname, '..', '..', 'samples');
 
@@ -48,11 +49,21 @@ export function readManifest(dir = SAMPLES_DIR): Manifest {
   return JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
 }
 
-/** The record texts of a file as a log shipper would send them (one per line, or one per JSON array element). */
+/**
+ * The record texts of a file as a log shipper would send them (one per line, or one per JSON array element); gzip is
+ * inflated. Binary data or a broken gzip is the user's to fix: a usage error naming the file (exit 2).
+ */
 export async function messagesOf(file: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const chunk of readRecords({ kind: 'file', path: file }))
-    for (const record of chunk.records) out.push(record.text);
+  try {
+    for await (const chunk of readRecords({ kind: 'file', path: file }))
+      for (const record of chunk.records) out.push(record.text);
+  } catch (cause) {
+    if (cause instanceof BinaryInputError || cause instanceof InvalidGzipError) {
+      throw new UsageError(`cannot read ${file}: ${cause.message}`, { cause });
+    }
+    throw cause;
+  }
   return out;
 }
 

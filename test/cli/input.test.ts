@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type InputChunk, needsWholeDocument, readRecords } from '../../bin/input';
+import { BinaryInputError, type InputChunk, needsWholeDocument, readRecords } from '../../bin/input';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function file(name: string, text: string): string {
+function file(name: string, text: string | Buffer): string {
   const full = path.join(dir, name);
   writeFileSync(full, text);
   return full;
@@ -101,5 +101,46 @@ describe('readRecords', () => {
       ['record-too-large', 1, 'line is 5000 characters, over the 1000 limit'],
     ]);
     expect(chunks.flatMap((c) => c.records.map((r) => r.text))).toEqual(['short']);
+  });
+
+  it('inflates a gzip file (found by its magic bytes, not its name), every member of a multi-member one', async () => {
+    const text = '{"a":1}\n{"a":2}\nthird line\n';
+    const plain = await chunksOf(file('plain.log', text));
+    const members = Buffer.concat([gzipSync('{"a":1}\n{"a":2}\n'), gzipSync('third line\n')]);
+    const zipped = await chunksOf(file('no-suffix.log', members));
+    const view = (chunks: InputChunk[]) =>
+      chunks.flatMap((c) => c.records.map((r) => [r.text, r.json, r.position.line]));
+    expect(view(zipped)).toEqual(view(plain));
+    expect(view(zipped)).toHaveLength(3);
+  });
+
+  it('keeps the line bound inside a gzip file', async () => {
+    const chunks: InputChunk[] = [];
+    const full = file('long.log.gz', gzipSync(`${'z'.repeat(5000)}\nshort\n`));
+    for await (const chunk of readRecords({ kind: 'file', path: full }, { maxLineChars: 1000 })) chunks.push(chunk);
+    expect(chunks.flatMap((c) => c.errors.map((e) => e.code))).toEqual(['record-too-large']);
+    expect(chunks.flatMap((c) => c.records.map((r) => r.text))).toEqual(['short']);
+  });
+
+  it('keeps the decompressed-size bound for a gzip whole document', async () => {
+    const full = file('big.json.gz', gzipSync(JSON.stringify([{ a: 'x'.repeat(4000) }], null, 2)));
+    await expect(chunksOf(full)).resolves.toBeDefined();
+    const read = async () => {
+      for await (const _ of readRecords({ kind: 'file', path: full }, { maxDocumentBytes: 1000 })) {
+        // drain
+      }
+    };
+    await expect(read()).rejects.toMatchObject({ name: 'DocumentTooLargeError' });
+  });
+
+  it('refuses binary input (NUL bytes), plain or after gunzip, with a typed error naming what was wrong', async () => {
+    const binary = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x0a]);
+    await expect(chunksOf(file('a.out', binary))).rejects.toBeInstanceOf(BinaryInputError);
+    await expect(chunksOf(file('a.out.gz', gzipSync(binary)))).rejects.toThrow(/NUL byte at byte 7 after gunzip/);
+  });
+
+  it('refuses input that is not UTF-8 text in its first block', async () => {
+    const latin1 = Buffer.from([0x68, 0x69, 0xff, 0xfe, 0x20, 0x0a]);
+    await expect(chunksOf(file('bad.txt', latin1))).rejects.toThrow(/not valid UTF-8/);
   });
 });

@@ -1,4 +1,15 @@
-import { cloudWatchDeliveries, readManifest, sampleDeliveries, sqsDelivery } from '../../bin/local/scenario';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { UsageError } from '../../bin/cli-io';
+import {
+  cloudWatchDeliveries,
+  messagesOf,
+  readManifest,
+  sampleDeliveries,
+  sqsDelivery,
+} from '../../bin/local/scenario';
 import { decodeCloudWatchEvent, decodeSqsBody } from '../../lib/sources';
 
 describe('local mode deliveries', () => {
@@ -41,5 +52,27 @@ describe('local mode deliveries', () => {
     expect(deliveries.filter((d) => d.kind === 'cloudwatch')).toHaveLength(manifest.cloudwatch.length);
     expect(deliveries.filter((d) => d.kind === 'sqs')).toHaveLength(manifest.sqs.length);
     expect(deliveries.every((d) => d.records > 0)).toBe(true);
+  });
+
+  describe('of user files', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-local-files-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('inflate a gzip file to the same messages as the plain file', async () => {
+      const plain = 'test/cli/fixtures/auditd-qemu.txt';
+      const zipped = path.join(dir, 'auditd.gz');
+      writeFileSync(zipped, gzipSync(readFileSync(plain)));
+      const messages = await messagesOf(zipped);
+      expect(messages.length).toBeGreaterThan(0);
+      expect(messages).toEqual(await messagesOf(plain));
+    });
+
+    it('refuse a binary file with a usage error naming it (exit 2)', async () => {
+      const binary = path.join(dir, 'core.bin');
+      writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x00, 0x0a]));
+      const read = messagesOf(binary);
+      await expect(read).rejects.toBeInstanceOf(UsageError);
+      await expect(read).rejects.toThrow(`cannot read ${binary}: binary data, not log text (NUL byte at byte 2)`);
+    });
   });
 });

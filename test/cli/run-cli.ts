@@ -13,7 +13,7 @@ export interface CliResult {
 /** Run `node bin/vmsentry.cjs ...args` from the repository root, as a user would; stdin is closed or fed `input`. */
 export function runCli(
   args: readonly string[],
-  options: { input?: string; timeoutMs?: number; cwd?: string } = {},
+  options: { input?: string | Buffer; timeoutMs?: number; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(REPO, 'bin', 'vmsentry.cjs'), ...args], {

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { alertsOf, FIXTURES, runCli } from './run-cli';
 
 const SYSMON = `${FIXTURES}/sysmon-vboxmanage.txt`;
@@ -17,6 +20,20 @@ type Alert = Record<string, unknown> & {
 
 function titles(alerts: readonly Record<string, unknown>[]): string[] {
   return alerts.map((alert) => String(alert['title']));
+}
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'vmsentry-scan-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function scratchFile(name: string, bytes: string | Buffer): string {
+  const full = path.join(scratch, name);
+  writeFileSync(full, bytes);
+  return full;
+}
+
+/** What a detection is, without the file it was read from. */
+function detections(stdout: string): unknown[] {
+  return (alertsOf(stdout) as Alert[]).map((a) => [a.title, a.severity, a.host, a.input['line']]);
 }
 
 describe('vmsentry scan', () => {
@@ -63,7 +80,8 @@ describe('vmsentry scan', () => {
 
   it('with --format parses every record as that format only', async () => {
     const forced = await runCli(['scan', '--format', 'auditd', SYSMON]);
-    expect(forced.code).toBe(0);
+    // Not one record was auditd: the scan says so and exits 2 rather than reporting a clean 0.
+    expect(forced.code).toBe(2);
     expect(alertsOf(forced.stdout)).toEqual([]);
     expect(forced.stderr).toContain('record is not auditd');
     const right = await runCli(['scan', '--format', 'sysmon-windows', SYSMON]);
@@ -134,5 +152,64 @@ describe('vmsentry scan', () => {
     expect(header).toMatch(/^SEVERITY +RULE +HOST +INPUT +WHAT$/);
     expect(first).toContain(`${AUDITD}:1`);
     expect(() => JSON.parse(first ?? '')).toThrow();
+  });
+
+  it('reads a gzip file (multi-member too) and finds exactly what the plain file gives', async () => {
+    const sysmon = readFileSync(SYSMON);
+    const auditd = readFileSync(AUDITD);
+    const plain = await runCli(['scan', SYSMON, AUDITD]);
+    const zipped = scratchFile('logs.jsonl.gz', Buffer.concat([gzipSync(sysmon), gzipSync(auditd)]));
+    const both = await runCli(['scan', zipped]);
+    const plainBoth = await runCli(['scan', scratchFile('logs.txt', Buffer.concat([sysmon, auditd]))]);
+    expect(both.code).toBe(0);
+    expect(detections(both.stdout).length).toBeGreaterThan(0);
+    expect(detections(both.stdout)).toEqual(detections(plainBoth.stdout));
+    expect(new Set(titles(alertsOf(both.stdout)))).toEqual(new Set(titles(alertsOf(plain.stdout))));
+    expect(both.stderr).not.toContain('no parser recognised the record\n'.repeat(2));
+  });
+
+  it('reads gzip on stdin', async () => {
+    const { code, stdout } = await runCli(['scan', '-'], { input: gzipSync(readFileSync(AUDITD)) });
+    expect(code).toBe(0);
+    expect(detections(stdout)).toEqual(
+      detections((await runCli(['scan', '-'], { input: readFileSync(AUDITD) })).stdout),
+    );
+    expect(titles(alertsOf(stdout))).toContain('QEMU VM Launched Without a Display');
+  });
+
+  it('exits 2 with one line naming a binary file, and still scans the other inputs', async () => {
+    const binary = scratchFile('core.bin', gzipSync(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x00, 0x0a, 0x41])));
+    const { code, stdout, stderr } = await runCli(['scan', binary, AUDITD]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      `vmsentry: cannot scan ${binary}: binary data, not log text (NUL byte at byte 4 after gunzip)`,
+    );
+    expect(titles(alertsOf(stdout))).toContain('QEMU VM Launched Without a Display');
+  });
+
+  it('exits 2 with one line naming a file in which no record at all was recognised', async () => {
+    const prose = scratchFile('notes.txt', 'dear diary\ntoday nothing happened\n');
+    const { code, stdout, stderr } = await runCli(['scan', prose]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`vmsentry: cannot scan ${prose}: no parser recognised any of its 2 records`);
+  });
+
+  it('an empty file is not an error: nothing to recognise, exit 0', async () => {
+    const { code, stderr } = await runCli(['scan', scratchFile('empty.log', '')]);
+    expect(code).toBe(0);
+    expect(stderr).toContain('records read: 0');
+    expect(stderr).not.toContain('cannot scan');
+  });
+
+  it('a gzip file that does not inflate is unreadable input: exit 2 naming the file', async () => {
+    const broken = scratchFile(
+      'broken.gz',
+      Buffer.concat([gzipSync(readFileSync(AUDITD)).subarray(0, 40), Buffer.from('junk')]),
+    );
+    const { code, stderr } = await runCli(['scan', broken]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${broken}`);
+    expect(stderr).toContain('not valid gzip');
   });
 });

@@ -31,8 +31,13 @@ export interface StreamOptions {
   readonly formatHints?: readonly FormatHint[];
   /** Records per chunk handed on. */
   readonly chunkRecords?: number;
-  /** Inflate a body that starts with the gzip magic bytes (S3 objects); files and stdin are read as they are. */
+  /** Inflate a body that starts with the gzip magic bytes (S3 objects, the CLI's files and stdin). */
   readonly gunzip?: boolean;
+  /**
+   * Refuse a source whose first block (after inflation) is not text: NUL bytes or invalid UTF-8. The CLI sets it so
+   * a core dump or an unknown compression is one clear error instead of a line of garbage per record.
+   */
+  readonly refuseBinary?: boolean;
   /** Called with the byte count of every block read from the source (progress). */
   readonly onBytes?: (bytes: number) => void;
 }
@@ -52,6 +57,28 @@ export class DocumentTooLargeError extends Error {
 /** A body that starts like gzip but does not inflate. Records read before the damage are kept. */
 export class InvalidGzipError extends Error {
   override readonly name = 'InvalidGzipError';
+}
+
+/** The source's first block (after inflation) is binary, not log text. */
+export class BinaryInputError extends Error {
+  override readonly name = 'BinaryInputError';
+}
+
+/** Bytes of the first block inspected for binary content: enough to judge, constant cost. */
+const BINARY_PROBE_BYTES = 64 * 1024;
+
+/** Why a first block is not text (NUL byte, invalid UTF-8), or undefined when it is. Linear in the probe size. */
+export function binaryReason(block: Uint8Array): string | undefined {
+  const probe = block.subarray(0, BINARY_PROBE_BYTES);
+  const nul = probe.indexOf(0);
+  if (nul !== -1) return `NUL byte at byte ${nul}`;
+  try {
+    // stream: a multi-byte character cut by the probe's end is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(probe, { stream: true });
+  } catch {
+    return `not valid UTF-8 in the first ${probe.byteLength} bytes`;
+  }
+  return undefined;
 }
 
 /**
@@ -150,8 +177,16 @@ export async function* streamRecords(
   let documentBytes = 0;
 
   const counted = options.onBytes ? countBytes(source, options.onBytes) : source;
-  const bytes = options.gunzip ? inflateIfGzip(counted) : counted;
+  const gzip = { inflated: false };
+  const bytes = options.gunzip ? inflateIfGzip(counted, gzip) : counted;
+  let probed = !options.refuseBinary;
   for await (const block of bytes) {
+    if (!probed && typeof block !== 'string' && block.byteLength > 0) {
+      probed = true;
+      const reason = binaryReason(block);
+      if (reason)
+        throw new BinaryInputError(`binary data, not log text (${reason}${gzip.inflated ? ' after gunzip' : ''})`);
+    }
     const text =
       typeof block === 'string' ? block : decoder.write(Buffer.from(block.buffer, block.byteOffset, block.byteLength));
     if (mode === 'whole') {
@@ -240,11 +275,25 @@ async function* countBytes(
 }
 
 /** The source inflated when its first bytes are the gzip magic, else as it is. Inflation is a stream: bounded memory. */
-async function* inflateIfGzip(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array | string> {
+async function* inflateIfGzip(
+  source: AsyncIterable<Uint8Array | string>,
+  state: { inflated: boolean },
+): AsyncGenerator<Uint8Array | string> {
   const iterator = source[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) return;
-  const firstBytes = typeof first.value === 'string' ? Buffer.from(first.value) : first.value;
+  // The magic is two bytes; a pipe may hand over one byte first, so gather until two are seen or the input ends.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  while (headBytes < 2) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const value = next.value;
+    const bytes =
+      typeof value === 'string' ? Buffer.from(value) : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    head.push(bytes);
+    headBytes += bytes.byteLength;
+  }
+  if (headBytes === 0) return;
+  const firstBytes = head.length === 1 ? (head[0] as Buffer) : Buffer.concat(head);
   const rest: AsyncIterable<Uint8Array | string> = {
     [Symbol.asyncIterator]: () => iterator,
   };
@@ -257,6 +306,7 @@ async function* inflateIfGzip(source: AsyncIterable<Uint8Array | string>): Async
     yield firstBytes;
     yield* rest;
   }
+  state.inflated = true;
   const gunzip = createGunzip();
   // pipeline destroys the inflater with the source's error, so the loop below throws it instead of hanging.
   pipeline(Readable.from(all()), gunzip, () => {});
