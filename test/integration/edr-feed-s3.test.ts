@@ -15,7 +15,7 @@ import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import { S3Quarantine } from '../../lib/adapters/s3-quarantine';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { type Fauxqs, startFauxqs } from '../support/fauxqs';
-import { s3NotificationBody } from '../support/s3-notification';
+import { s3NotificationBody, sqsRecordOf } from '../support/s3-notification';
 import {
   freshTables,
   handlerDeps,
@@ -78,22 +78,7 @@ function bigGzipObject(mib: number, lastLine: string): { body: Buffer; lines: nu
 }
 
 function sqsRecord(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(T0),
-      SenderId: 'AIDAEXAMPLE',
-      ApproximateFirstReceiveTimestamp: String(T0),
-    },
-    messageAttributes: {},
-    md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:vmsentry-edr-feed',
-    awsRegion: 'us-east-1',
-  };
+  return sqsRecordOf(messageId, body, T0);
 }
 
 describe('EDR feed over real S3 (fauxqs)', () => {

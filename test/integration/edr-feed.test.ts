@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import type { QuarantineEntry, QuarantineStore } from '../../lib/quarantine';
 import { type Dynalite, startDynalite } from '../support/dynalite';
-import { s3NotificationBody } from '../support/s3-notification';
+import { s3NotificationBody, sqsRecordOf } from '../support/s3-notification';
 import { sysmonProcessXml } from './fixtures/sysmon';
 import {
   freshTables,
@@ -38,22 +38,7 @@ function s3Notification(key: string, size = 2048): string {
 }
 
 function sqsRecord(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(T0),
-      SenderId: 'AIDAEXAMPLE',
-      ApproximateFirstReceiveTimestamp: String(T0),
-    },
-    messageAttributes: {},
-    md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:vmsentry-edr-feed',
-    awsRegion: 'us-east-1',
-  };
+  return sqsRecordOf(messageId, body, T0);
 }
 
 /** A quarantine that keeps its entries in memory. */

@@ -1,3 +1,5 @@
+import type { SQSRecord } from 'aws-lambda';
+
 /**
  * The SQS message body S3 sends for a new object (an S3 event notification, as the EDR feed receives it).
  * `keyAsSent` goes in verbatim: S3 URL-encodes keys ('+' for spaces), and callers test that decoding.
@@ -26,4 +28,24 @@ export function s3NotificationBody(bucket: string, keyAsSent: string, size: numb
       },
     ],
   });
+}
+
+/** The SQS record Lambda's event source hands the EDR feed for one message, sent at `sentMs`. */
+export function sqsRecordOf(messageId: string, body: string, sentMs: number): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(sentMs),
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: String(sentMs),
+    },
+    messageAttributes: {},
+    md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:vmsentry-edr-feed',
+    awsRegion: 'us-east-1',
+  };
 }
