@@ -267,8 +267,15 @@ function detectionFinding(event: NormalizedEvent, fields: FieldReader): Record<s
   });
 }
 
+const BASE_EVENT: OcsfClass = { uid: 0, name: 'Base Event', categoryUid: 0, categoryName: 'Uncategorized' };
+
+/** Categories without a dedicated OCSF class mapping yet: a Base Event, every field kept under `unmapped`. */
+function baseEvent(event: NormalizedEvent, fields: FieldReader): Record<string, unknown> {
+  return envelope(event, fields, BASE_EVENT, { id: 99, name: 'Other' }, INFORMATIONAL, {});
+}
+
 const BUILDERS: Readonly<
-  Record<EventCategory, (event: NormalizedEvent, fields: FieldReader) => Record<string, unknown>>
+  Partial<Record<EventCategory, (event: NormalizedEvent, fields: FieldReader) => Record<string, unknown>>>
 > = {
   process_creation: processActivity,
   ps_script: scriptActivity,
@@ -284,5 +291,5 @@ const BUILDERS: Readonly<
  * are kept under `unmapped`, with vmsentry's category, platform and provenance under `unmapped.vmsentry`.
  */
 export function toOcsf(event: NormalizedEvent): Record<string, unknown> {
-  return BUILDERS[event.category](event, readerOf(event.fields));
+  return (BUILDERS[event.category] ?? baseEvent)(event, readerOf(event.fields));
 }

@@ -1,57 +1,32 @@
-import type { EventCategory, FormatName, NormalizedEvent, Platform } from '../model';
+import {
+  CATEGORY_FAMILIES,
+  EVENT_CATEGORIES,
+  type EventCategory,
+  isEventCategory,
+  type NormalizedEvent,
+  PLATFORMS,
+  type Platform,
+} from '../model';
+import { serviceSource } from './services';
 import type { LogSource, Route } from './types';
 
-export const ALL_CATEGORIES: readonly EventCategory[] = [
-  'process_creation',
-  'ps_script',
-  'service_install',
-  'container_launch',
-  'container_exec',
-  'cloud_api',
-  'alert',
-];
+export const ALL_CATEGORIES: readonly EventCategory[] = EVENT_CATEGORIES;
 
-const CATEGORIES: ReadonlySet<string> = new Set(ALL_CATEGORIES);
+const PRODUCTS: ReadonlySet<string> = new Set(PLATFORMS);
 
-const PRODUCTS: Readonly<Record<string, Platform>> = {
-  windows: 'windows',
-  linux: 'linux',
-  macos: 'macos',
-  kubernetes: 'kubernetes',
-  aws: 'aws',
-};
-
-/**
- * Sigma services we have a source for: the formats that carry them and the categories those events have.
- * A service that names one format routes by format rather than platform (k8s audit, CloudTrail).
- */
-interface ServiceRoute {
-  readonly products: readonly string[];
-  readonly formats?: readonly FormatName[];
-  readonly categories: readonly EventCategory[];
+/** Categories a rule's `category:` reaches: itself, or the members of a Sigma family (registry_event). */
+function categoriesOf(category: string): readonly EventCategory[] | undefined {
+  if (Object.hasOwn(CATEGORY_FAMILIES, category)) return CATEGORY_FAMILIES[category];
+  return isEventCategory(category) ? [category] : undefined;
 }
 
-const SERVICES: Readonly<Record<string, ServiceRoute>> = {
-  system: { products: ['windows'], formats: ['windows-system-7045'], categories: ['service_install'] },
-  security: { products: ['windows'], formats: ['windows-security-4688'], categories: ['process_creation'] },
-  powershell: { products: ['windows'], categories: ['ps_script'] },
-  sysmon: {
-    products: ['windows', 'linux'],
-    formats: ['sysmon-windows', 'sysmon-linux'],
-    categories: ['process_creation'],
-  },
-  auditd: { products: ['linux'], formats: ['auditd'], categories: ['process_creation'] },
-  audit: {
-    products: ['kubernetes'],
-    formats: ['k8s-audit'],
-    categories: ['container_launch', 'container_exec', 'cloud_api'],
-  },
-  cloudtrail: {
-    products: ['aws'],
-    formats: ['cloudtrail'],
-    categories: ['container_launch', 'container_exec', 'cloud_api'],
-  },
-};
+/**
+ * A Windows service name we have no row for still routes when it is spelled as a channel
+ * (`Microsoft-Windows-Hyper-V-VMMS-Admin`, `Microsoft-Windows-Foo/Operational`): a rule may name any channel.
+ */
+function looksLikeChannel(service: string): boolean {
+  return service.includes('/') || service.startsWith('microsoft-windows-');
+}
 
 export type RouteResult = { ok: true; logsource: LogSource; route: Route } | { ok: false; reason: string };
 
@@ -76,47 +51,71 @@ export function routeOf(section: unknown): RouteResult {
   const p = product as string | undefined;
   const s = service as string | undefined;
   if (!c && !p && !s) return { ok: false, reason: 'logsource needs a category, product or service' };
-  if (c && !CATEGORIES.has(c)) {
-    return {
-      ok: false,
-      reason: `logsource category '${c}' is not produced by any vmsentry source (${ALL_CATEGORIES.join(', ')})`,
-    };
+  let categories: readonly EventCategory[] = ALL_CATEGORIES;
+  if (c) {
+    const reached = categoriesOf(c);
+    if (!reached) return { ok: false, reason: `logsource category '${c}' is not produced by any vmsentry source` };
+    categories = reached;
   }
-  if (p && !Object.hasOwn(PRODUCTS, p)) {
-    return { ok: false, reason: `logsource product '${p}' is not supported (${Object.keys(PRODUCTS).join(', ')})` };
+  if (p && !PRODUCTS.has(p)) {
+    return { ok: false, reason: `logsource product '${p}' is not supported (${[...PRODUCTS].join(', ')})` };
   }
-  let categories: readonly EventCategory[] = c ? [c as EventCategory] : ALL_CATEGORIES;
-  let formats: readonly FormatName[] | undefined;
-  let platforms: readonly Platform[] | undefined = p ? [PRODUCTS[p] as Platform] : undefined;
+  let platforms: readonly Platform[] | undefined = p ? [p as Platform] : undefined;
+  let formats: Route['formats'];
+  let channels: Route['channels'];
   if (s) {
-    const known = Object.hasOwn(SERVICES, s) ? SERVICES[s] : undefined;
-    if (!known)
-      return { ok: false, reason: `logsource service '${s}' is not supported (${Object.keys(SERVICES).join(', ')})` };
-    if (p && !known.products.includes(p))
-      return { ok: false, reason: `logsource service '${s}' does not exist for product '${p}'` };
-    categories = categories.filter((one) => known.categories.includes(one));
-    if (categories.length === 0) {
-      return { ok: false, reason: `logsource category '${c}' never occurs in service '${s}'` };
+    const known = serviceSource(s);
+    if (known) {
+      if (p && !known.products.includes(p))
+        return { ok: false, reason: `logsource service '${s}' does not exist for product '${p}'` };
+      if (known.categories) {
+        const allowed = known.categories;
+        categories = categories.filter((one) => allowed.includes(one));
+        if (categories.length === 0) {
+          return { ok: false, reason: `logsource category '${c}' never occurs in service '${s}'` };
+        }
+      }
+      formats = known.formats;
+      channels = known.channels?.map((one) => one.toLowerCase());
+      platforms ??= known.products.filter((one): one is Platform => PRODUCTS.has(one));
+    } else if ((p === undefined || p === 'windows') && looksLikeChannel(s)) {
+      channels = [s];
+      platforms ??= ['windows'];
+    } else {
+      return {
+        ok: false,
+        reason: `logsource service '${s}' is not supported (no row in lib/rules/services.ts, and not spelled as a Windows channel)`,
+      };
     }
-    formats = known.formats;
-    platforms ??= known.products.map((one) => PRODUCTS[one] as Platform);
   }
   const logsource: LogSource = {
     ...(c ? { category: c } : {}),
     ...(p ? { product: p } : {}),
     ...(s ? { service: s } : {}),
   };
-  const route: Route = { categories, ...(platforms ? { platforms } : {}), ...(formats ? { formats } : {}) };
+  const route: Route = {
+    categories,
+    ...(platforms ? { platforms } : {}),
+    ...(formats ? { formats } : {}),
+    ...(channels ? { channels } : {}),
+  };
   return { ok: true, logsource, route };
 }
 
 /**
- * Whether an event fits a route (category included). A service-bound route accepts events of its formats whatever
- * their platform, and re-read `normalized` events (which lost their source format) by platform.
+ * Whether an event fits a route (category included). A service-bound route accepts events of its channels, or of its
+ * formats whatever their platform (collectors that drop the channel), and re-read `normalized` events that carry no
+ * channel by platform.
  */
 export function fitsRoute(route: Route, event: NormalizedEvent): boolean {
   if (!route.categories.includes(event.category)) return false;
   const platformFits = route.platforms === undefined || route.platforms.includes(event.platform);
-  if (route.formats === undefined) return platformFits;
-  return route.formats.includes(event.provenance.format) || (event.provenance.format === 'normalized' && platformFits);
+  if (route.formats === undefined && route.channels === undefined) return platformFits;
+  const format = event.provenance.format;
+  if (route.formats?.includes(format)) return true;
+  const channel = event.fields.Channel;
+  if (route.channels !== undefined && channel !== undefined) {
+    return platformFits && route.channels.includes(channel.toLowerCase());
+  }
+  return format === 'normalized' && platformFits && channel === undefined;
 }

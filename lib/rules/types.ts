@@ -22,6 +22,11 @@ export interface Route {
   readonly categories: readonly EventCategory[];
   readonly platforms?: readonly Platform[];
   readonly formats?: readonly FormatName[];
+  /**
+   * Windows channels (lower case) whose events the rule may see; an event fits by its Channel or, when its collector
+   * dropped the channel, by a format listed in `formats`.
+   */
+  readonly channels?: readonly string[];
 }
 
 /** A search identifier, condition or escalation compiled into a closure over the per-event match context. */

@@ -7,29 +7,18 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import {
   type Detection,
-  type EventCategory,
+  EVENT_CATEGORIES,
   type EventFields,
   FORMATS,
   type NormalizedEvent,
-  type Platform,
+  PLATFORMS,
   SEVERITIES,
   type Severity,
 } from '../model';
 import { type CompiledCorrelation, type CompiledRule, Correlator, InMemoryCorrelationStore, RuleSet } from '../rules';
 
-const CATEGORIES = [
-  'process_creation',
-  'ps_script',
-  'service_install',
-  'container_launch',
-  'container_exec',
-  'cloud_api',
-  'alert',
-] as const satisfies readonly EventCategory[];
-const PLATFORMS = ['windows', 'linux', 'macos', 'kubernetes', 'aws'] as const satisfies readonly Platform[];
-
 const SampleEventSchema = z.strictObject({
-  category: z.enum(CATEGORIES),
+  category: z.enum(EVENT_CATEGORIES),
   platform: z.enum(PLATFORMS),
   format: z.enum(FORMATS).optional(),
   fields: z.record(z.string(), z.unknown()),

@@ -1,19 +1,18 @@
-import type { EventCategory, EventFields, NormalizedEvent, Platform } from '../model';
+import {
+  EVENT_CATEGORIES,
+  type EventCategory,
+  type EventFields,
+  type NormalizedEvent,
+  PLATFORMS as PLATFORM_NAMES,
+  type Platform,
+} from '../model';
 import { failure, hostOf, isRecord, provenanceOf, str, timeOf } from './common';
 import { setOwn } from './linux/own-record';
 import type { ParserFactory, RecordInput } from './parser';
 import { ok } from './parser';
 
-const CATEGORIES: ReadonlySet<string> = new Set<EventCategory>([
-  'process_creation',
-  'ps_script',
-  'service_install',
-  'container_launch',
-  'container_exec',
-  'cloud_api',
-  'alert',
-]);
-const PLATFORMS: ReadonlySet<string> = new Set<Platform>(['windows', 'linux', 'macos', 'kubernetes', 'aws']);
+const CATEGORIES: ReadonlySet<string> = new Set<string>(EVENT_CATEGORIES);
+const PLATFORMS: ReadonlySet<string> = new Set<string>(PLATFORM_NAMES);
 const HOST_KEYS = ['hostname', 'instanceId', 'agentId', 'cluster', 'accountId', 'region', 'logStream'] as const;
 
 /**

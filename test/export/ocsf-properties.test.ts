@@ -4,7 +4,7 @@ import type { EventCategory, EventFields, NormalizedEvent, Platform } from '../.
 import { ocsfParser } from '../../lib/sources/edr/ocsf';
 import type { RecordInput } from '../../lib/sources/parser';
 
-const CATEGORY_CLASS: Readonly<Record<EventCategory, number>> = {
+const CATEGORY_CLASS: Readonly<Partial<Record<EventCategory, number>>> = {
   process_creation: 1007,
   ps_script: 1009,
   service_install: 201004,

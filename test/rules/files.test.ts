@@ -45,7 +45,7 @@ describe('rule directories', () => {
     expect(bySource['unknown_modifier.yml']).toMatch(/unknown modifier 'sounds_like'/);
     expect(bySource['bad_yaml.yaml']).toMatch(/invalid YAML/);
     expect(bySource['unknown_reference.yml']).toMatch(/unknown rules.*no_such_rule/);
-    expect(bySource['unsupported_logsource.yml']).toMatch(/category 'file_event'/);
+    expect(bySource['unsupported_logsource.yml']).toMatch(/category 'file_teleport'/);
     expect(loaded.rules).toEqual([]);
   });
 

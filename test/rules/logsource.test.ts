@@ -22,19 +22,53 @@ describe('logsource routing', () => {
     );
   });
 
-  it('routes service system to 7045 events and service security to 4688 events', () => {
+  it('routes Windows services by channel, and by format when the collector dropped the channel', () => {
     const system = route({ product: 'windows', service: 'system' });
-    expect(system.categories).toEqual(['service_install']);
     expect(fitsRoute(system, makeEvent({ category: 'service_install', format: 'windows-system-7045' }))).toBe(true);
+    expect(fitsRoute(system, makeEvent({ category: 'log_event', fields: { Channel: 'System' } }))).toBe(true);
+    expect(fitsRoute(system, makeEvent({ category: 'log_event', fields: { Channel: 'SYSTEM' } }))).toBe(true);
+    expect(fitsRoute(system, makeEvent({ category: 'log_event', fields: { Channel: 'Application' } }))).toBe(false);
     const security = route({ product: 'windows', service: 'security' });
     expect(fitsRoute(security, makeEvent({ format: 'windows-security-4688' }))).toBe(true);
     expect(fitsRoute(security, makeEvent({ format: 'sysmon-windows' }))).toBe(false);
+    expect(
+      fitsRoute(
+        security,
+        makeEvent({ format: 'sysmon-windows', fields: { Channel: 'Microsoft-Windows-Sysmon/Operational' } }),
+      ),
+    ).toBe(false);
+  });
+
+  it('routes a Windows service spelled as a channel to that channel, even without a row for it', () => {
+    const vmms = route({ product: 'windows', service: 'Microsoft-Windows-Hyper-V-Compute-Admin' });
+    expect(
+      fitsRoute(
+        vmms,
+        makeEvent({ category: 'log_event', fields: { Channel: 'Microsoft-Windows-Hyper-V-Compute-Admin' } }),
+      ),
+    ).toBe(true);
+    expect(fitsRoute(vmms, makeEvent({ category: 'log_event', fields: { Channel: 'System' } }))).toBe(false);
+  });
+
+  it('routes Sigma category families: registry_event sees every registry change', () => {
+    const r = route({ product: 'windows', category: 'registry_event' });
+    for (const category of ['registry_add', 'registry_delete', 'registry_set', 'registry_rename'] as const) {
+      expect(fitsRoute(r, makeEvent({ category }))).toBe(true);
+    }
+    expect(fitsRoute(r, makeEvent({ category: 'file_event' }))).toBe(false);
+    expect(fitsRoute(route({ category: 'registry_set' }), makeEvent({ category: 'registry_add' }))).toBe(false);
   });
 
   it('routes service powershell to ps_script events', () => {
     const r = route({ product: 'windows', service: 'powershell' });
     expect(fitsRoute(r, makeEvent({ category: 'ps_script', format: 'powershell-4104' }))).toBe(true);
     expect(fitsRoute(r, makeEvent({ category: 'process_creation' }))).toBe(false);
+    expect(
+      fitsRoute(
+        route({ product: 'windows', service: 'powershell', category: 'ps_script' }),
+        makeEvent({ category: 'ps_module', format: 'powershell-4104' }),
+      ),
+    ).toBe(false);
   });
 
   it('routes kubernetes audit and cloudtrail by format, and re-read normalized events by platform', () => {
@@ -61,11 +95,12 @@ describe('logsource routing', () => {
   });
 
   it.each([
-    [{ category: 'file_event' }, /not produced by any vmsentry source/],
+    [{ category: 'file_teleport' }, /not produced by any vmsentry source/],
     [{ product: 'solaris' }, /product 'solaris' is not supported/],
     [{ product: 'windows', service: 'sysmonx' }, /service 'sysmonx' is not supported/],
     [{ product: 'linux', service: 'system' }, /does not exist for product 'linux'/],
-    [{ category: 'ps_script', service: 'system' }, /never occurs in service/],
+    [{ category: 'process_creation', product: 'kubernetes', service: 'audit' }, /never occurs in service/],
+    [{ product: 'linux', service: 'Microsoft-Windows-Foo/Operational' }, /service .* is not supported/],
     [{}, /needs a category, product or service/],
     [{ category: 7 }, /must be a non-empty string/],
     [{ product: 'constructor' }, /product 'constructor' is not supported/],
