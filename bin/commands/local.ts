@@ -6,7 +6,7 @@
  * shapes built from the bundled samples or the user's files. The same events are then delivered a second time to
  * show dedup.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -42,6 +42,8 @@ export interface LocalOptions {
   readonly dataDir: string;
   readonly show: number;
   readonly replay: boolean;
+  /** A directory of real telemetry (e.g. the OTRF Security-Datasets) delivered after the samples or files. */
+  readonly corpus?: string;
 }
 
 const TABLES = { allowlist: 'vmsentry-local-allowlist', state: 'vmsentry-local-state' } as const;
@@ -79,6 +81,10 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', '.local/dynamodb')
     .option('--show <n>', 'alerts printed in full as e-mail and Slack', parseCount, 3)
     .option('--no-replay', 'do not deliver the same events a second time (the dedup demonstration)')
+    .option(
+      '--corpus <dir>',
+      'also deliver every file under DIR (recursively; .gz inflated), e.g. a checkout of the public OTRF Security-Datasets',
+    )
     .action(async (paths: string[], options: LocalOptions) => {
       process.exitCode = await runLocal(paths, options, processIo);
     });
@@ -140,6 +146,24 @@ interface PassResult {
   readonly failures: string[];
 }
 
+/** Every regular file under a corpus directory, recursively, in a stable order; a missing or empty one is a usage error. */
+function listCorpus(dir: string): string[] {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--corpus ${dir}: not a directory`);
+    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch (cause) {
+    if (cause instanceof UsageError) throw cause;
+    throw new UsageError(`--corpus ${dir}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`);
+  }
+  const files = entries
+    .map((entry) => path.join(dir, entry))
+    .filter((file) => statSync(file).isFile() && !path.basename(file).startsWith('.'))
+    .sort();
+  if (files.length === 0) throw new UsageError(`--corpus ${dir}: no files in it`);
+  return files;
+}
+
 export async function runLocal(paths: readonly string[], options: LocalOptions, io: CliIo): Promise<number> {
   for (const file of paths) {
     try {
@@ -149,6 +173,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       throw new UsageError(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`);
     }
   }
+  const corpusFiles = options.corpus === undefined ? [] : listCorpus(options.corpus);
   const out = (text = ''): Promise<void> => writeLine(io.stdout, text);
   const started = Date.now();
 
@@ -186,10 +211,15 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     );
     await seedAllowlist(dynamo, out);
 
-    const deliveries = paths.length > 0 ? await fileDeliveries(paths) : await sampleDeliveries();
+    const deliveries = [
+      ...(paths.length > 0 ? await fileDeliveries(paths) : await sampleDeliveries()),
+      ...(await fileDeliveries(corpusFiles)),
+    ];
     const records = deliveries.reduce((sum, delivery) => sum + delivery.records, 0);
+    const corpusNote =
+      options.corpus === undefined ? '' : ` and ${corpusFiles.length} corpus file(s) from ${options.corpus}`;
     await out(
-      `delivering ${records} records from ${paths.length > 0 ? `${paths.length} file(s)` : 'the bundled samples (samples/)'}: ` +
+      `delivering ${records} records from ${paths.length > 0 ? `${paths.length} file(s)` : 'the bundled samples (samples/)'}${corpusNote}: ` +
         `${deliveries.filter((d) => d.kind === 'cloudwatch').length} CloudWatch Logs subscription event(s), ` +
         `${deliveries.filter((d) => d.kind === 'sqs').length} EDR feed SQS event(s)`,
     );

@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { sysmonProcessEvents } from '../../scripts/benign-telemetry/generate';
+import { SeededRandom } from '../../scripts/benign-telemetry/random';
 import { FIXTURES, runCli } from './run-cli';
 
 describe('vmsentry local', () => {
@@ -62,4 +65,31 @@ describe('vmsentry local', () => {
     expect(stdout).toMatch(/deduplicated: [1-9]/);
     expect(stdout).not.toContain('replay');
   }, 60_000);
+
+  it('--corpus adds every file under a directory (recursively, gzip inflated) to the delivery', async () => {
+    const corpus = mkdtempSync(path.join(tmpdir(), 'vmsentry-corpus-'));
+    try {
+      mkdirSync(path.join(corpus, 'otrf'));
+      const benign = sysmonProcessEvents(12, new SeededRandom(3)).map((record) => JSON.stringify(record));
+      writeFileSync(path.join(corpus, 'otrf', 'sysmon.jsonl.gz'), gzipSync(`${benign.join('\n')}\n`));
+      const { code, stdout } = await runCli(
+        ['local', '--data-dir', dataDir, '--no-replay', '--corpus', corpus, `${FIXTURES}/auditd-qemu.txt`],
+        { timeoutMs: 55_000 },
+      );
+      expect(code).toBe(0);
+      expect(stdout).toContain(
+        `delivering 19 records from 1 file(s) and 1 corpus file(s) from ${corpus}: 2 CloudWatch Logs subscription event(s)`,
+      );
+      expect(stdout).toMatch(/parse errors: 0/);
+    } finally {
+      rmSync(corpus, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('--corpus names a directory that does not exist: a usage error (exit 2), nothing delivered', async () => {
+    const { code, stderr, stdout } = await runCli(['local', '--data-dir', dataDir, '--corpus', '/nonexistent/otrf']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--corpus /nonexistent/otrf: ENOENT');
+    expect(stdout).not.toContain('delivering');
+  });
 });

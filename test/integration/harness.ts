@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
@@ -9,6 +7,8 @@ import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import { entryToItem } from '../../lib/allowlist/item';
 import { parseConfig, type RuntimeConfig } from '../../lib/config';
 import type { AllowlistEntry } from '../../lib/model';
+import { sysmonProcessEvents } from '../../scripts/benign-telemetry/generate';
+import { SeededRandom } from '../../scripts/benign-telemetry/random';
 import type { Dynalite } from '../support/dynalite';
 
 export type SnsStub = AwsClientStub<SNSClient>;
@@ -23,13 +23,12 @@ export function repoRules(): LoadedRules {
   return rules;
 }
 
-/** Real benign Sysmon telemetry (OTRF Security-Datasets excerpt): nothing in it starts a VM or a container. */
+/**
+ * Benign Sysmon telemetry in the shippers' shapes (scripts/benign-telemetry, the generator behind samples/): nothing
+ * in it starts a VM or a container.
+ */
 export function benignSysmonLines(): string[] {
-  const file = path.join(__dirname, 'fixtures', 'otrf-win-sysmon1-benign.jsonl.gz');
-  return gunzipSync(readFileSync(file))
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '');
+  return sysmonProcessEvents(60, new SeededRandom(0x5e11)).map((record) => JSON.stringify(record));
 }
 
 /** Every DynamoDB command the client sends, by name and table. */
