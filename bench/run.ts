@@ -18,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { loadRules } from '../lambdas/runtime';
 import { loadRuleDirectory, RuleSet } from '../lib/rules';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
+import { buildCli, REPO_ROOT } from '../scripts/build-cli';
 import { bareCloudWatchDecode, bareObjectDecode } from './baseline';
 import { bundleLambdas } from './bundle';
 import { cloudWatchEventOf, loadCorpus, mixedBatch, ndjsonGzipOf, s3NotificationBody, sqsEventOf } from './corpus';
@@ -278,6 +279,48 @@ function coldStart(options: Options, report: Report, bundles: ReturnType<typeof 
   }
 }
 
+/**
+ * CLI start-up: the compiled CLI (dist/cli, what `npm ci` builds and bin/vmsentry.cjs runs) answering `--version` and
+ * starting `scan` on a one-line file, each beside bare `node -e 0` in the same loop. Targets: 0.3 s and 0.6 s.
+ */
+function cliStart(options: { coldRuns: number }, report: Report): void {
+  const dir = mkdtempSync(path.join(REPO_ROOT, 'dist-test-cli-bench-'));
+  try {
+    const bundle = path.join(dir, 'vmsentry.cjs');
+    buildCli(bundle);
+    const input = path.join(dir, 'one.log');
+    writeFileSync(input, 'hello\n');
+    const env = { PATH: process.env['PATH'] };
+    const run = (args: readonly string[]) => [
+      '-e',
+      `require(${JSON.stringify(bundle)}).main(${JSON.stringify(args)}).then((c) => process.exit(c === 2 ? 0 : c))`,
+    ];
+    const cases = [
+      { name: 'cli-start:--version', args: run(['--version']), target_ms: 300 },
+      { name: 'cli-start:scan-one-line', args: run(['scan', input]), target_ms: 600 },
+    ];
+    for (const item of cases) {
+      spawnMs(item.args, env);
+      const bare: number[] = [];
+      const cli: number[] = [];
+      for (let i = 0; i < options.coldRuns; i++) {
+        bare.push(spawnMs(['-e', '0'], env));
+        cli.push(spawnMs(item.args, env));
+      }
+      report.add({
+        name: item.name,
+        runs: options.coldRuns,
+        baseline_ms: round2(median(bare)),
+        ms: round2(median(cli)),
+        target_ms: item.target_ms,
+        ratio: round2(median(cli) / median(bare)),
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Messages added until the gzip'd payload reaches ~1 MB: the biggest batch a subscription delivers. */
 function largestDelivery(targetCompressedBytes: number): { event: { awslogs: { data: string } }; events: number } {
   const corpus = loadCorpus();
@@ -358,6 +401,7 @@ async function main(): Promise<void> {
     }
   }
   if (wants('peak-rss')) peakRss(report, options.events);
+  if (wants('cli-start')) cliStart(options, report);
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,10 @@
 /** The rule directories a command runs: the built-in pack at the repository root plus any `--rules DIR`. */
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { type CompiledCorrelation, type CompiledRule, loadRuleDirectory, type RuleLoadError } from '../lib/rules';
 import { UsageError } from './cli-io';
+import { packagePath } from './paths';
 
-export const BUILTIN_RULES_DIR = path.resolve(__dirname, '..', 'rules');
+export const BUILTIN_RULES_DIR = packagePath('rules');
 
 export interface LoadedRuleSources {
   readonly rules: CompiledRule[];

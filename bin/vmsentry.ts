@@ -5,29 +5,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { type CliIo, describeError, EXIT, processIo, UsageError } from './cli-io';
-import { register as registerAllowlist } from './commands/allowlist';
-import { register as registerHunt } from './commands/hunt';
-import { register as registerLocal } from './commands/local';
-import { register as registerRedrive } from './commands/redrive';
-import { register as registerRules } from './commands/rules';
-import { register as registerScan } from './commands/scan';
-import { register as registerValidate } from './commands/validate';
+import { COMMANDS, commandsFor } from './command-table';
 
-// ─── Command modules ──────────────────────────────────────────────────────────────────────────────────────────────
-// Every command module registered with the program, in help order. To add a command: create
-// bin/commands/<name>.ts exporting `register(program: Command): void`, import it above and list it here.
-const COMMANDS: readonly ((program: Command) => void)[] = [
-  registerScan,
-  registerRules,
-  registerLocal,
-  registerAllowlist,
-  registerValidate,
-  registerHunt,
-  registerRedrive,
-];
-// ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────
-
-export function createProgram(io: CliIo = processIo): Command {
+export function createProgram(io: CliIo = processIo, argv?: readonly string[]): Command {
   const program = new Command('vmsentry')
     .description(
       'Detect MITRE ATT&CK T1564.006 (Run Virtual Instance): VMs and containers started to hide from the host.',
@@ -38,7 +18,8 @@ export function createProgram(io: CliIo = processIo): Command {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     });
-  for (const register of COMMANDS) register(program);
+  for (const register of argv === undefined ? COMMANDS.map((command) => command.load()) : commandsFor(argv))
+    register(program);
   // Subcommands inherit neither exitOverride nor output settings: apply them to every command.
   const apply = (command: Command): void => {
     command.exitOverride();
@@ -64,7 +45,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   process.env['AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING'] ??= '1';
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   if (io === processIo) quietOnClosedPipe();
-  const program = createProgram(io);
+  const program = createProgram(io, argv);
   process.exitCode = undefined;
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -15,7 +15,10 @@ import {
   type Severity,
 } from '../../lib/model';
 import { Correlator, correlationOnlyRuleIds, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
-import { formatAlertTable, formatSummary, Scanner, type ScanRecord } from '../../lib/scan';
+// Direct modules, not the lib/scan barrel: scan must not load the sample and lint machinery (zod) at start-up.
+import type { ScanRecord } from '../../lib/scan/record';
+import { formatAlertTable, formatSummary } from '../../lib/scan/report';
+import { Scanner } from '../../lib/scan/scanner';
 import { BatchParser, type ParsedBatch } from '../../lib/sources';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
 import { BinaryInputError, DocumentTooLargeError, type InputSource, InvalidGzipError, readRecords } from '../input';

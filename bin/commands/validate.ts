@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CloudWatchLogsWriter } from '../../lib/adapters/cloudwatch-logs-writer';
@@ -34,9 +33,10 @@ import {
 } from '../../lib/validate';
 import { type AwsOptions, addAwsOptions, awsUsageError, createAwsClients, withAwsErrors } from '../aws-clients';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import { packagePath } from '../paths';
 import { BUILTIN_RULES_DIR, collect, loadRuleSources } from '../rule-sources';
 
-export const DEFAULT_CONFIG = path.resolve(__dirname, '..', '..', 'config', 'example.json');
+export const DEFAULT_CONFIG = packagePath('config', 'example.json');
 export const DEFAULT_TIMEOUT_SECONDS = 120;
 export const DEFAULT_HOST = 'VMSENTRY-VALIDATE.validate.invalid';
 

@@ -4,7 +4,6 @@
  * memory, and exits with its parent (its stdin is our pipe).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -15,6 +14,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { packagePath } from '../paths';
 
 /** The region and the (unchecked) credentials every client of the emulator uses. */
 export const EMULATOR_REGION = 'us-east-1';
@@ -26,7 +26,7 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-const LAUNCHER = path.join(__dirname, 'fauxqs-server.mjs');
+const LAUNCHER = packagePath('bin', 'local', 'fauxqs-server.mjs');
 
 export async function startEmulator(timeoutMs = 15_000): Promise<Emulator> {
   const child = spawn(process.execPath, [LAUNCHER], { stdio: ['pipe', 'pipe', 'pipe'] });

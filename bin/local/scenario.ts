@@ -10,8 +10,9 @@ import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, SQSEvent } from 'aws-lambda';
 import { UsageError } from '../cli-io';
 import { BinaryInputError, InvalidGzipError, readRecords } from '../input';
+import { packagePath } from '../paths';
 
-export const SAMPLES_DIR = path.resolve(__dirname, '..', '..', 'samples');
+export const SAMPLES_DIR = packagePath('samples');
 
 /** CloudWatch puts at most 10,000 log events in one subscription delivery; smaller batches keep payloads realistic. */
 const EVENTS_PER_PAYLOAD = 2000;

@@ -20,9 +20,10 @@ function relabel(loaded: RuleDirectory, dir: string): string {
 const PACK = join(__dirname, '..', '..', 'rules');
 const INVALID = join(__dirname, '..', 'fixtures', 'sigma', 'invalid');
 
+/** A copy of a directory; from the pack, the YAML only: the checkout's own rules.compiled.json (npm ci writes one) stays behind. */
 function copyOf(source: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'vmsentry-compiled-'));
-  cpSync(source, dir, { recursive: true });
+  cpSync(source, dir, { recursive: true, filter: (path) => path !== join(PACK, COMPILED_PACK_FILE) });
   return dir;
 }
 

@@ -1,4 +1,3 @@
-import { CloudWatchLogsDecodeSchema } from '@aws-lambda-powertools/parser/schemas/cloudwatch';
 import type { FormatName, ParseError, RecordPosition } from '../../model';
 import { excerptOf } from '../../model';
 import { type SourceLimits, withLimits } from '../limits';
@@ -21,7 +20,21 @@ export interface CloudWatchDecodeOptions {
 
 // The subscription payload's envelope fields, validated with Powertools' schema; log events are checked one by one
 // below so one malformed event never fails the others.
-const PayloadSchema = CloudWatchLogsDecodeSchema.omit({ logEvents: true });
+type CloudWatchSchemas = typeof import('@aws-lambda-powertools/parser/schemas/cloudwatch');
+function buildPayloadSchema(schemas: CloudWatchSchemas) {
+  return schemas.CloudWatchLogsDecodeSchema.omit({ logEvents: true });
+}
+let payloadSchema: ReturnType<typeof buildPayloadSchema> | undefined;
+/**
+ * Powertools' schema, loaded on first use: the CLI reads plain files far more often than CloudWatch payloads, and zod's
+ * module graph is a third of its start-up.
+ */
+function payloadSchemaOf() {
+  payloadSchema ??= buildPayloadSchema(
+    require('@aws-lambda-powertools/parser/schemas/cloudwatch') as CloudWatchSchemas,
+  );
+  return payloadSchema;
+}
 
 /**
  * Is the text base64 (line breaks allowed anywhere, up to two '=' of padding, trailing white space)? One pass over the
@@ -122,7 +135,7 @@ function recordsOfPayload(
   limits: SourceLimits,
   hints: readonly FormatHint[],
 ): EnvelopeResult {
-  const envelope = PayloadSchema.safeParse(payload);
+  const envelope = payloadSchemaOf().safeParse(payload);
   const logEvents = (payload as { logEvents?: unknown } | null)?.logEvents;
   if (!envelope.success || !Array.isArray(logEvents)) {
     const issue = envelope.success ? 'logEvents is not an array' : envelope.error.issues[0];

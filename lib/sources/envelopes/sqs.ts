@@ -1,4 +1,3 @@
-import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { RecordPosition } from '../../model';
 import { type EnvelopeResult, envelopeError } from './result';
 import { recordsFromText, type TextDecodeOptions } from './text';
@@ -20,6 +19,9 @@ export function s3ObjectsInSqsBody(body: string): ObjectRef[] | undefined {
   if (value === undefined) return undefined;
   const unwrapped = snsMessageOf(value) ?? value;
   if (isTestEvent(unwrapped)) return [];
+  // Powertools' schemas load on first use (see cloudwatch.ts): most CLI runs never see an SQS body.
+  const { S3Schema, S3EventNotificationEventBridgeSchema } =
+    require('@aws-lambda-powertools/parser/schemas/s3') as typeof import('@aws-lambda-powertools/parser/schemas/s3');
   const direct = S3Schema.safeParse(unwrapped);
   if (direct.success) {
     return direct.data.Records.map((record) => ({
