@@ -54,15 +54,22 @@ const CHANNEL_EVENTS: readonly ChannelEventRow[] = [
 ];
 
 /** 4103's rendered message: Payload, then "Context:" and ContextInfo, then "User Data:" (CloudWatch text keeps only it). */
-const MODULE_MESSAGE = /^([\s\S]*?)\r?\n\r?\n\r?\nContext:\r?\n([\s\S]*?)(?:\r?\n\r?\nUser Data:[\s\S]*)?$/;
+const CONTEXT_HEADING = /\r?\n\r?\n\r?\nContext:\r?\n/;
 
 function moduleFields(record: WindowsRecord): EventFields {
   const payload = dataText(record, 'Payload');
   const context = dataText(record, 'ContextInfo');
   if (payload !== undefined || context !== undefined) return defined({ Payload: payload, ContextInfo: context });
   const message = record.shape === 'cloudwatch-text' ? str(record.raw['Message']) : undefined;
-  const parts = message === undefined ? null : MODULE_MESSAGE.exec(message);
-  return parts ? { Payload: parts[1] as string, ContextInfo: parts[2] as string } : {};
+  // Found by one search and one indexOf (no backtracking pattern over the whole message): linear in its size.
+  const heading = message === undefined ? null : CONTEXT_HEADING.exec(message);
+  if (message === undefined || heading === null) return {};
+  const rest = message.slice(heading.index + heading[0].length);
+  const userData = rest.indexOf('User Data:');
+  return {
+    Payload: message.slice(0, heading.index),
+    ContextInfo: (userData === -1 ? rest : rest.slice(0, userData)).trimEnd(),
+  };
 }
 
 /**
