@@ -28,6 +28,8 @@ export type { PipelineCounts } from './pipeline/counts';
 /** The rule set: compiled once per cold start. */
 export interface DetectionMatcher {
   match(event: NormalizedEvent): Detection[];
+  /** Whether any rule could see the event (category and route); events none could are dropped before matching. */
+  couldSee?(event: NormalizedEvent): boolean;
 }
 
 /** Correlation over the batch's detections: returns the detections correlation rules raise from them. */
@@ -154,7 +156,7 @@ export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promi
     ...(allowlist ? { allowlist } : {}),
   });
 
-  const detections = await detect(batch.events, deps);
+  const detections = await detect(routable(batch.events, deps.ruleSet, counts), deps);
   counts.detections = detections.length;
   for (const detection of detections) {
     counts.matchesByRule[detection.rule.id] = (counts.matchesByRule[detection.rule.id] ?? 0) + 1;
@@ -308,6 +310,18 @@ function collapseAlertFloods(
     deps.observer?.flood?.(flood);
   }
   return out;
+}
+
+/** The events some rule could see; the others (a category or channel no loaded rule uses) are counted and dropped. */
+function routable(
+  events: readonly NormalizedEvent[],
+  matcher: DetectionMatcher,
+  counts: PipelineCounts,
+): readonly NormalizedEvent[] {
+  if (!matcher.couldSee) return events;
+  const kept = events.filter((event) => matcher.couldSee?.(event) === true);
+  counts.eventsUnrouted = events.length - kept.length;
+  return kept;
 }
 
 async function detect(events: readonly NormalizedEvent[], deps: PipelineDeps): Promise<Detection[]> {

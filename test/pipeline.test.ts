@@ -96,6 +96,24 @@ describe('runPipeline', () => {
     expect(outcome.counts).toMatchObject({ records: 2, events: 2, detections: 0, published: 0 });
   });
 
+  it('drops events no rule could see before matching, and counts them', async () => {
+    const { deps, publisher } = setup();
+    const seen: NormalizedEvent[] = [];
+    const matcher: DetectionMatcher = {
+      match: (event) => {
+        seen.push(event);
+        return vboxRule.match(event);
+      },
+      couldSee: (event) => event.category === 'process_creation',
+    };
+    const unrouted: NormalizedEvent = { ...benign(2), category: 'log_event' };
+    const outcome = await runPipeline(batchOf([vbox(0), benign(1), unrouted]), { ...deps, ruleSet: matcher });
+    expect(seen).toHaveLength(2);
+    expect(seen).not.toContain(unrouted);
+    expect(outcome.counts).toMatchObject({ events: 3, eventsUnrouted: 1, detections: 1 });
+    expect(publisher.calls).toBe(1);
+  });
+
   it('publishes one alert for a detection, checked against the allowlist', async () => {
     const { deps, publisher } = setup();
     const outcome = await runPipeline(batchOf([benign(0), vbox(1)]), deps);

@@ -2,12 +2,13 @@
  * Every telemetry format vmsentry parses. The name is what `--format NAME` and the log-group source hints accept.
  */
 export const FORMATS = [
-  'sysmon-windows', // Sysmon Event ID 1 (Windows Event XML; Winlogbeat/NXLog/Logstash/Azure JSON)
+  'sysmon-windows', // Sysmon, every event id (Windows Event XML, CloudWatch text; Winlogbeat/NXLog/Azure JSON)
   'windows-security-4688', // Security 4688 process creation
   'windows-system-7045', // System 7045 service installation
   'powershell-4104', // PowerShell script block logging
+  'windows-event', // any other Windows event of any channel (log_event; 4697, 4103, 400/600/800 by table)
   'auditd', // Linux auditd raw records (SYSCALL/EXECVE/PROCTITLE/CWD)
-  'sysmon-linux', // Sysmon for Linux Event ID 1 (XML, possibly inside syslog)
+  'sysmon-linux', // Sysmon for Linux, every event id (XML, possibly inside syslog)
   'eslogger', // macOS Endpoint Security exec events
   'k8s-audit', // Kubernetes audit events (EKS control plane)
   'cloudtrail', // AWS CloudTrail records (ECS/EKS control planes)

@@ -8,6 +8,8 @@ export interface PipelineCounts {
   unknownFormat: number;
   events: number;
   eventsByFormat: Partial<Record<FormatName, number>>;
+  /** Events dropped before detection: of a category or channel no loaded rule uses. */
+  eventsUnrouted: number;
   /** Detections (rule matches and correlations) before any filter. */
   detections: number;
   matchesByRule: Record<string, number>;
@@ -44,6 +46,7 @@ export function emptyCounts(): PipelineCounts {
     unknownFormat: 0,
     events: 0,
     eventsByFormat: {},
+    eventsUnrouted: 0,
     detections: 0,
     matchesByRule: {},
     correlationOnly: 0,

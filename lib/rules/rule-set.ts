@@ -26,6 +26,9 @@ function detectionOf(rule: CompiledRule, event: NormalizedEvent, ctx: MatchConte
  * Compiled rules indexed by event category (the logsource route), each bucket with a literal prefilter, so an event
  * only meets the rules that fit it and whose required literals it contains.
  */
+/** Distinct event shapes remembered by couldSee(); beyond it answers are computed, not cached. */
+const MAX_SEEN_SHAPES = 4096;
+
 export class RuleSet {
   private constructor(
     private readonly buckets: ReadonlyMap<EventCategory, Bucket>,
@@ -46,6 +49,27 @@ export class RuleSet {
       buckets.set(category, { rules: list, prefilter: new LiteralPrefilter(list.map((rule) => rule.anchors)) });
     }
     return new RuleSet(buckets, rules.length);
+  }
+
+  /** Per route-relevant event shape (category, platform, format, channel): does any rule's route take it? */
+  private readonly seen = new Map<string, boolean>();
+
+  /**
+   * Whether any rule could see this event: its category has rules and one of their routes (platform, service
+   * channel or format) takes it. Answered once per distinct shape and cached, so the pipeline can drop events of
+   * categories and channels no loaded rule uses before matching, for the price of a map lookup.
+   */
+  couldSee(event: NormalizedEvent): boolean {
+    const bucket = this.buckets.get(event.category);
+    if (!bucket) return false;
+    const channel = event.fields.Channel;
+    const key = `${event.category}|${event.platform}|${event.provenance.format}|${channel === undefined ? '' : channel.toLowerCase()}`;
+    const known = this.seen.get(key);
+    if (known !== undefined) return known;
+    const answer = bucket.rules.some((rule) => fitsRoute(rule.route, event));
+    // Bounded: channel names are data, and a flood of distinct ones must not grow the cache without limit.
+    if (this.seen.size < MAX_SEEN_SHAPES) this.seen.set(key, answer);
+    return answer;
   }
 
   /** Rules of this set in one event category (for diagnostics). */

@@ -16,8 +16,15 @@ export interface EventXml {
   timeCreated?: string;
   recordId?: string;
   userId?: string;
+  /**
+   * Every System value kept, by the name Sigma backends give it (Provider, EventID, Level, Task, Opcode, Keywords,
+   * Version, Channel, Computer, EventRecordID, TimeCreated, UserID, ProcessID, ThreadID). Null-prototype object.
+   */
+  system: Record<string, string>;
   /** EventData `<Data Name="...">` values (and UserData leaf elements), entities decoded. Null-prototype object. */
   data: Record<string, string>;
+  /** The values of unnamed `<Data>` elements in order (classic providers: Windows PowerShell 400/600/800, ...). */
+  unnamed?: string[];
 }
 
 export type EventXmlResult = { ok: true; value: EventXml } | { ok: false; reason: string };
@@ -28,12 +35,26 @@ const MAX_DEPTH = 32;
 const MAX_DATA_ITEMS = 512;
 
 /** System children whose text we keep. */
-const SYSTEM_TEXT = new Set(['EventID', 'Channel', 'Computer', 'EventRecordID']);
-/** System children whose value is an attribute, and which attribute. */
-const SYSTEM_ATTRIBUTES: Readonly<Record<string, string>> = {
-  Provider: 'Name',
-  TimeCreated: 'SystemTime',
-  Security: 'UserID',
+const SYSTEM_TEXT = new Set([
+  'EventID',
+  'Version',
+  'Level',
+  'Task',
+  'Opcode',
+  'Keywords',
+  'Channel',
+  'Computer',
+  'EventRecordID',
+]);
+/** System children whose value is an attribute, which attribute, and the name the value is kept under. */
+const SYSTEM_ATTRIBUTES: Readonly<Record<string, readonly { attribute: string; key: string }[]>> = {
+  Provider: [{ attribute: 'Name', key: 'Provider' }],
+  TimeCreated: [{ attribute: 'SystemTime', key: 'TimeCreated' }],
+  Security: [{ attribute: 'UserID', key: 'UserID' }],
+  Execution: [
+    { attribute: 'ProcessID', key: 'ProcessID' },
+    { attribute: 'ThreadID', key: 'ThreadID' },
+  ],
 };
 
 enum Char {
@@ -85,6 +106,10 @@ interface OpenElement {
   /** System field or data name the element's text goes to; undefined when its text is not kept. */
   readonly key: string | undefined;
   text: string;
+  /** Set when a child element opens: UserData groups are not values. */
+  hasChildren: boolean;
+  /** An EventData `<Data>` without a Name. */
+  readonly unnamed: boolean;
 }
 
 class EventXmlScanner {
@@ -92,7 +117,7 @@ class EventXmlScanner {
   private readonly stack: OpenElement[] = [];
   private readonly data: Record<string, string> = Object.create(null) as Record<string, string>;
   private dataCount = 0;
-  private unnamedData = 0;
+  private readonly unnamed: string[] = [];
   private readonly system: Record<string, string> = Object.create(null) as Record<string, string>;
   private rootSeen = false;
   private eventElements = 0;
@@ -124,7 +149,8 @@ class EventXmlScanner {
 
   private result(): EventXml {
     const { system } = this;
-    const value: EventXml = { data: this.data };
+    const value: EventXml = { system, data: this.data };
+    if (this.unnamed.length > 0) value.unnamed = this.unnamed;
     if (system['Provider'] !== undefined) value.provider = system['Provider'];
     const eventId = system['EventID'];
     if (eventId !== undefined && /^\d{1,5}$/.test(eventId)) value.eventId = Number(eventId);
@@ -132,7 +158,7 @@ class EventXmlScanner {
     if (system['Computer'] !== undefined) value.computer = system['Computer'];
     if (system['TimeCreated'] !== undefined) value.timeCreated = system['TimeCreated'];
     if (system['EventRecordID'] !== undefined) value.recordId = system['EventRecordID'];
-    if (system['Security'] !== undefined) value.userId = system['Security'];
+    if (system['UserID'] !== undefined) value.userId = system['UserID'];
     return value;
   }
 
@@ -208,7 +234,12 @@ class EventXmlScanner {
     if (decoded === undefined) return `malformed entity in <${excerpt(element.name)}>`;
     if (element.kind === Kind.SystemText) {
       this.system[key] = decoded.trim();
-    } else if (!(key in this.data)) {
+      return undefined;
+    }
+    // A UserData element with children is a group, not a value: its own text is only indentation.
+    if (element.kind === Kind.UserDataValue && element.hasChildren) return undefined;
+    if (element.kind === Kind.Data && element.unnamed) this.unnamed.push(decoded);
+    if (!(key in this.data)) {
       if (this.dataCount >= MAX_DATA_ITEMS) return `more than ${MAX_DATA_ITEMS} data items`;
       this.dataCount++;
       this.data[key] = decoded;
@@ -233,9 +264,9 @@ class EventXmlScanner {
     const name = xml.slice(nameStart, i);
     const parent = this.stack.at(-1);
     const kind = kindOf(name, parent?.kind);
-    // Only one attribute per element matters (Provider@Name, Data@Name, ...): the rest are checked, not kept.
-    const wanted = wantedAttribute(kind, name);
-    let attribute: string | undefined;
+    // Few attributes matter (Provider@Name, Data@Name, Execution@ProcessID, ...): the rest are checked, not kept.
+    const wanted = wantedAttributes(kind, name);
+    let attributes: Record<string, string> | undefined;
     let selfClosing = false;
     for (;;) {
       while (i < length && isSpace(xml.charCodeAt(i))) i++;
@@ -273,20 +304,23 @@ class EventXmlScanner {
       for (let k = i + 1; k < valueEnd; k++) {
         if (xml.charCodeAt(k) === Char.Lt) return `'<' inside the tag <${excerpt(name)}>`;
       }
-      if (attribute === undefined && isAttribute(xml, attrStart, attrEnd, wanted)) {
-        attribute = decodeEntities(xml.slice(i + 1, valueEnd));
-        if (attribute === undefined) return `malformed entity in attribute of <${excerpt(name)}>`;
+      const want = wanted === undefined ? undefined : wantedAt(xml, attrStart, attrEnd, wanted);
+      if (want !== undefined && (attributes === undefined || !(want.key in attributes))) {
+        const value = decodeEntities(xml.slice(i + 1, valueEnd));
+        if (value === undefined) return `malformed entity in attribute of <${excerpt(name)}>`;
+        attributes ??= Object.create(null) as Record<string, string>;
+        attributes[want.key] = value;
       }
       i = valueEnd + 1;
     }
     this.pos = i;
-    return this.open(name, kind, attribute, selfClosing, lt);
+    return this.open(name, kind, attributes, selfClosing, lt);
   }
 
   private open(
     name: string,
     kind: Kind,
-    attribute: string | undefined,
+    attributes: Readonly<Record<string, string>> | undefined,
     selfClosing: boolean,
     at: number,
   ): string | undefined {
@@ -296,20 +330,27 @@ class EventXmlScanner {
     }
     if (this.stack.length >= MAX_DEPTH) return `nesting deeper than ${MAX_DEPTH}`;
     if (kind === Kind.Event) this.eventElements++;
+    const parent = this.stack.at(-1);
+    if (parent) parent.hasChildren = true;
     let key: string | undefined;
+    let unnamed = false;
     if (kind === Kind.SystemText || kind === Kind.UserDataValue) {
       key = localName(name);
     } else if (kind === Kind.Data) {
-      if (attribute !== undefined && attribute !== '') {
-        key = attribute;
+      const named = attributes?.['Name'];
+      if (named !== undefined && named !== '') {
+        key = named;
       } else {
-        this.unnamedData++;
-        key = `Data${this.unnamedData}`;
+        unnamed = true;
+        key = `Data${this.unnamed.length + 1}`;
       }
-    } else if (kind === Kind.SystemAttribute && attribute !== undefined && attribute !== '') {
-      this.system[localName(name)] = attribute;
+    } else if (kind === Kind.SystemAttribute && attributes !== undefined) {
+      for (const attributeKey of Object.keys(attributes)) {
+        const value = attributes[attributeKey];
+        if (value !== undefined && value !== '') this.system[attributeKey] = value;
+      }
     }
-    const element: OpenElement = { name, kind, key, text: '' };
+    const element: OpenElement = { name, kind, key, text: '', hasChildren: false, unnamed };
     if (selfClosing) return this.close(element);
     this.stack.push(element);
     return undefined;
@@ -336,21 +377,33 @@ function kindOf(name: string, parent: Kind | undefined): Kind {
     case Kind.UserData:
       return Kind.UserDataRecord;
     case Kind.UserDataRecord:
+    case Kind.UserDataValue:
+      // Nested children too (Hyper-V and servicing events group their values): each leaf by its local name.
       return Kind.UserDataValue;
     default:
       return Kind.Other;
   }
 }
 
-/** The attribute worth keeping on this element, if any. */
-function wantedAttribute(kind: Kind, name: string): string | undefined {
-  if (kind === Kind.Data) return 'Name';
+const DATA_NAME: readonly { attribute: string; key: string }[] = [{ attribute: 'Name', key: 'Name' }];
+
+/** The attributes worth keeping on this element, if any. */
+function wantedAttributes(kind: Kind, name: string): readonly { attribute: string; key: string }[] | undefined {
+  if (kind === Kind.Data) return DATA_NAME;
   if (kind === Kind.SystemAttribute) return SYSTEM_ATTRIBUTES[localName(name)];
   return undefined;
 }
 
-function isAttribute(xml: string, start: number, end: number, wanted: string | undefined): boolean {
-  return wanted !== undefined && end - start === wanted.length && xml.startsWith(wanted, start);
+function wantedAt(
+  xml: string,
+  start: number,
+  end: number,
+  wanted: readonly { attribute: string; key: string }[],
+): { attribute: string; key: string } | undefined {
+  for (const want of wanted) {
+    if (end - start === want.attribute.length && xml.startsWith(want.attribute, start)) return want;
+  }
+  return undefined;
 }
 
 function isNameStart(code: number): boolean {
@@ -412,16 +465,11 @@ function characterReference(digits: string): string | undefined {
  */
 export function eventXmlFlatMap(event: EventXml): Record<string, unknown> {
   const flat: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  const system: [string, unknown][] = [
-    ['Provider', event.provider],
-    ['EventID', event.eventId],
-    ['Channel', event.channel],
-    ['Computer', event.computer],
-    ['TimeCreated', event.timeCreated],
-    ['EventRecordID', event.recordId],
-    ['UserID', event.userId],
-  ];
-  for (const [key, value] of system) if (value !== undefined) flat[key] = value;
+  for (const key of Object.keys(event.system)) flat[key] = event.system[key];
+  // EventID as the number rules compare it with (`EventID: 4624`).
+  if (event.eventId !== undefined) flat['EventID'] = event.eventId;
   for (const key of Object.keys(event.data)) flat[key] = event.data[key];
+  // Unnamed values also as one `Data` list, the name Sigma's classic PowerShell rules use (`Data|contains`).
+  if (event.unnamed !== undefined && !Object.hasOwn(event.data, 'Data')) flat['Data'] = event.unnamed;
   return flat;
 }

@@ -16,6 +16,7 @@ import { powershell4104Parser } from './windows/powershell-4104';
 import { security4688Parser } from './windows/security-4688';
 import { sysmonWindowsParser } from './windows/sysmon-windows';
 import { system7045Parser } from './windows/system-7045';
+import { windowsEventParser } from './windows/windows-generic';
 
 /**
  * Every parser, in detection order: the most specific sniffers first; generic schemas (ECS, OCSF) last, because
@@ -28,6 +29,8 @@ export const PARSERS: readonly ParserFactory[] = [
   system7045Parser,
   powershell4104Parser,
   sysmonLinuxParser,
+  // After every specific Windows parser (it leaves what they claim): any other well-formed Windows event.
+  windowsEventParser,
   auditdParser,
   esloggerParser,
   k8sAuditParser,

@@ -2,11 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { NormalizedEvent } from '../../lib/model';
+import { parseRecords } from '../../lib/sources/dispatch';
 import type { ParserFactory, RecordInput } from '../../lib/sources/parser';
 import { powershell4104Parser } from '../../lib/sources/windows/powershell-4104';
 import { security4688Parser } from '../../lib/sources/windows/security-4688';
 import { sysmonWindowsParser } from '../../lib/sources/windows/sysmon-windows';
 import { system7045Parser } from '../../lib/sources/windows/system-7045';
+import { windowsEventParser } from '../../lib/sources/windows/windows-generic';
 import { inputOf, runBatch } from '../sources/windows/windows-test-kit';
 import { describeCorpus } from './corpus-dir';
 
@@ -19,6 +21,7 @@ const PARSERS: readonly ParserFactory[] = [
   security4688Parser,
   system7045Parser,
   powershell4104Parser,
+  windowsEventParser,
 ];
 
 function inputsOf(dir: string, file: string): RecordInput[] {
@@ -40,6 +43,13 @@ describeCorpus('the OTRF Windows corpus', (dir) => {
 
   describe.each(files)('%s', (file) => {
     const inputs = inputsOf(dir, file);
+
+    it('has no record come back unknown or as an error through format detection (no well-formed record is lost)', () => {
+      const batch = parseRecords(inputs);
+      expect(batch.unknown).toBe(0);
+      expect(batch.errors).toEqual([]);
+      expect(batch.events.length).toBeGreaterThan(0);
+    });
 
     it('has every record claimed by exactly one Windows parser', () => {
       const claims = inputs.map((input) =>

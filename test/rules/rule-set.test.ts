@@ -24,6 +24,57 @@ describe('RuleSet', () => {
     expect(set.match(makeEvent({ category: 'alert', fields: { CommandLine: 'startvm' } }))).toEqual([]);
   });
 
+  describe('couldSee: whether any rule could see an event, before matching', () => {
+    const proc = compileOne(ruleYaml({ s: { 'CommandLine|contains': 'startvm' }, condition: 's' }));
+    const security = compileOne(
+      ruleYaml(
+        { s: { EventID: 4624, TargetUserName: 'j.doe' }, condition: 's' },
+        { logsource: { product: 'windows', service: 'security' } },
+      ),
+    );
+    const set = RuleSet.from([proc, security]);
+
+    it('says yes for a category some rule uses, whatever the values (matching decides those)', () => {
+      expect(set.couldSee(makeEvent({ fields: { CommandLine: 'notepad' } }))).toBe(true);
+    });
+
+    it('says no for a category no rule uses', () => {
+      expect(set.couldSee(makeEvent({ category: 'image_load', fields: { ImageLoaded: 'x.dll' } }))).toBe(false);
+    });
+
+    it('says yes for a log_event of a channel a service rule names, and no for another channel (near miss)', () => {
+      const logon = { category: 'log_event', format: 'windows-event' } as const;
+      expect(set.couldSee(makeEvent({ ...logon, fields: { Channel: 'Security', EventID: 4624 } }))).toBe(true);
+      expect(set.couldSee(makeEvent({ ...logon, fields: { Channel: 'Setup', EventID: 9 } }))).toBe(false);
+      // Cached per shape: asking again gives the same answer.
+      expect(set.couldSee(makeEvent({ ...logon, fields: { Channel: 'security', EventID: 4625 } }))).toBe(true);
+    });
+
+    it('never says no to an event a rule matches (property over categories and channels)', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom('process_creation', 'log_event', 'image_load', 'ps_script') as fc.Arbitrary<
+            'process_creation' | 'log_event' | 'image_load' | 'ps_script'
+          >,
+          fc.constantFrom('Security', 'System', 'Setup', undefined),
+          (category, channel) => {
+            const event = makeEvent({
+              category,
+              format: 'windows-event',
+              fields: {
+                CommandLine: 'startvm',
+                EventID: 4624,
+                ...(channel !== undefined ? { Channel: channel } : {}),
+              },
+              raw: { TargetUserName: 'j.doe' },
+            });
+            return set.match(event).length === 0 || set.couldSee(event);
+          },
+        ),
+      );
+    });
+  });
+
   it('returns detections in rule order with the rule level as severity', () => {
     const a = compileOne(ruleYaml({ s: { 'CommandLine|contains': 'vm' }, condition: 's' }, { level: 'low' }));
     const b = compileOne(ruleYaml({ s: { 'CommandLine|contains': 'startvm' }, condition: 's' }, { level: 'high' }));

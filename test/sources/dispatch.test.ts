@@ -25,6 +25,7 @@ const EXPECTED: readonly [RegExp, FormatName][] = [
   [/^sysmon1-/, 'sysmon-windows'],
   [/^sysmon3-/, 'sysmon-windows'],
   [/^system7045-/, 'windows-system-7045'],
+  [/^(setup-servicing|hyperv)-/, 'windows-event'],
 ];
 
 const fixtureFiles = ['containers', 'edr', 'linux', 'macos', 'windows'].flatMap((dir) =>

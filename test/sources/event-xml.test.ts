@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { decodeEntities, parseEventXml } from '../../lib/sources/event-xml';
+import { decodeEntities, eventXmlFlatMap, parseEventXml } from '../../lib/sources/event-xml';
 
 const FIXTURES = path.join(__dirname, '../fixtures/windows');
 const read = (name: string): string => readFileSync(path.join(FIXTURES, name), 'utf8');
@@ -105,6 +105,39 @@ describe('parseEventXml', () => {
         '<Event><UserData><LogFileCleared xmlns="x"><SubjectUserName>bob</SubjectUserName></LogFileCleared></UserData></Event>',
       );
       expect(event.data).toEqual({ SubjectUserName: 'bob' });
+    });
+
+    it('reads nested UserData groups down to each leaf, by its local name, and skips the groups themselves', () => {
+      const event = parsed(
+        '<Event><UserData><ns:Outer xmlns:ns="x"><ns:Group>\n  <ns:Name>vm1</ns:Name><Inner><Id>7</Id></Inner></ns:Group><Top>t</Top></ns:Outer></UserData></Event>',
+      );
+      expect(event.data).toEqual({ Name: 'vm1', Id: '7', Top: 't' });
+    });
+
+    it('keeps the System values Sigma backends name (Level, Task, Opcode, Keywords, Version, Execution ids, UserID)', () => {
+      const event = parsed(
+        '<Event><System><Provider Name="P"/><EventID>4</EventID><Version>2</Version><Level>4</Level><Task>12</Task><Opcode>0</Opcode><Keywords>0x80</Keywords><Execution ProcessID="10" ThreadID="11"/><Security UserID="S-1-5-18"/></System></Event>',
+      );
+      expect(event.system).toMatchObject({
+        Provider: 'P',
+        EventID: '4',
+        Version: '2',
+        Level: '4',
+        Task: '12',
+        Opcode: '0',
+        Keywords: '0x80',
+        ProcessID: '10',
+        ThreadID: '11',
+        UserID: 'S-1-5-18',
+      });
+      expect(event.userId).toBe('S-1-5-18');
+      expect(eventXmlFlatMap(event)).toMatchObject({ EventID: 4, Level: '4', ProcessID: '10' });
+    });
+
+    it('lists unnamed Data values in order, and the flat map offers them as one Data list', () => {
+      const event = parsed(MINIMAL('<Data>a</Data><Data Name="K">1</Data><Data>b</Data>'));
+      expect(event.unnamed).toEqual(['a', 'b']);
+      expect(eventXmlFlatMap(event)['Data']).toEqual(['a', 'b']);
     });
 
     it('names unnamed Data elements by position and keeps the first of duplicate names', () => {

@@ -1,8 +1,8 @@
 import type { EventFields, NormalizedEvent } from '../../model';
-import { defined, failure, hostOf, int, prop, provenanceOf, str, timeOf } from '../common';
+import { defined, failure, hostOf, prop, provenanceOf, str, timeOf } from '../common';
 import { type EventXml, eventXmlFlatMap } from '../event-xml';
-import { NOTHING, ok, type ParseOutcome, type ParserFactory, type RecordInput, type RecordParser } from '../parser';
-import { SYSMON_PROCESS_TEXT_FIELDS } from '../sysmon-fields';
+import { ok, type ParseOutcome, type ParserFactory, type RecordInput, type RecordParser } from '../parser';
+import { sysmonEvent } from '../sysmon-table';
 import { parseSyslogHeader, type SyslogHeader } from './syslog-line';
 import { parseSysmonXml } from './sysmon-xml';
 
@@ -15,9 +15,6 @@ const MESSAGE_KEYS = ['SyslogMessage', 'MESSAGE', 'message', 'Message', 'log'] a
 const HOST_KEYS = ['Computer', 'HostName', '_HOSTNAME', 'hostname'] as const;
 const TIME_KEYS = ['TimeGenerated', 'EventTime', '__REALTIME_TIMESTAMP', 'timestamp', '@timestamp'] as const;
 
-/** Sysmon values copied under the same (Sigma) names; "-" means no value. */
-const TEXT_FIELDS = SYSMON_PROCESS_TEXT_FIELDS;
-
 /** Where the XML sat and what its carrier said about host and time. */
 interface Located {
   readonly xml: string;
@@ -26,7 +23,7 @@ interface Located {
 }
 
 /**
- * Sysmon for Linux process creation (Event ID 1): the Event XML it writes to syslog, found as a bare line, after a
+ * Sysmon for Linux, every event id (process creation 1, network 3, file create 11, file delete 23, ...): the Event XML it writes to syslog, found as a bare line, after a
  * syslog header (RFC 3164 / 5424), or in a JSON row's message column (Azure Log Analytics `SyslogMessage`, journald
  * `MESSAGE`). Messages cut by the syslog transport are closed and parsed; the event is marked Partial.
  */
@@ -53,10 +50,9 @@ class SysmonLinuxParser implements RecordParser {
       return failure(input, FORMAT, 'invalid-record', `not a Linux-Sysmon event (provider ${event.provider ?? '?'})`);
     }
     if (event.eventId === undefined) return failure(input, FORMAT, 'missing-field', 'Sysmon event without EventID');
-    if (event.eventId !== 1) return NOTHING;
-
-    const image = dataText(event, 'Image');
-    if (image === undefined) return failure(input, FORMAT, 'missing-field', 'Sysmon event 1 without Image');
+    // Every event id (process, network, file create/delete, ...) through the table Sysmon on Windows uses too.
+    const sysmon = sysmonEvent(event.eventId, (name) => dataText(event, name));
+    if (!sysmon.ok) return failure(input, FORMAT, 'missing-field', sysmon.reason);
     const time = firstTime(
       [
         utcTime(dataText(event, 'UtcTime')),
@@ -68,16 +64,10 @@ class SysmonLinuxParser implements RecordParser {
     );
     if (!time) return failure(input, FORMAT, 'missing-field', 'no event time in the record and no envelope timestamp');
 
-    const fields: EventFields = { Image: image };
-    for (const name of TEXT_FIELDS) {
-      const value = dataText(event, name);
-      if (value !== undefined) fields[name] = value;
-    }
+    const fields: EventFields = sysmon.fields;
     Object.assign(
       fields,
       defined({
-        ProcessId: int(dataText(event, 'ProcessId')),
-        ParentProcessId: int(dataText(event, 'ParentProcessId')),
         EventID: event.eventId,
         Channel: event.channel,
         Provider: event.provider,
@@ -89,7 +79,7 @@ class SysmonLinuxParser implements RecordParser {
     const hostname =
       (computer && computer !== '-' ? computer : undefined) ?? firstText(row, HOST_KEYS) ?? syslog?.hostname;
     const result: NormalizedEvent = {
-      category: 'process_creation',
+      category: sysmon.category,
       platform: 'linux',
       time: time.time,
       timeMs: time.timeMs,
@@ -175,6 +165,7 @@ function firstTime(candidates: readonly unknown[], input: RecordInput): { time: 
 
 export const sysmonLinuxParser: ParserFactory = {
   format: FORMAT,
-  description: 'Sysmon for Linux Event ID 1 XML: bare, after a syslog header, or in Azure Syslog / journald JSON rows',
+  description:
+    'Sysmon for Linux XML, every event id: bare, after a syslog header, or in Azure Syslog / journald JSON rows',
   create: () => new SysmonLinuxParser(),
 };

@@ -10,7 +10,7 @@ import { claimOf, decodeWindowsRecord, type WindowsClaim, type WindowsRecord } f
 const FORMAT = 'powershell-4104';
 
 /** Windows PowerShell 5.1 and PowerShell 7 (PowerShellCore) both log script blocks as 4104. */
-function isPowerShellLog(claim: WindowsClaim): boolean {
+export function isPowerShellLog(claim: WindowsClaim): boolean {
   return (
     sameName(claim.provider, 'Microsoft-Windows-PowerShell', 'PowerShellCore') ||
     sameName(claim.channel, 'Microsoft-Windows-PowerShell/Operational', 'PowerShellCore/Operational')
@@ -55,6 +55,15 @@ function scriptBlockOf(record: WindowsRecord): ScriptBlock | undefined {
   };
 }
 
+/** A 4104 of a PowerShell log, or a 4104 whose data carries ScriptBlockText (collectors that drop the log). */
+export function claimsScriptBlock(input: RecordInput): boolean {
+  const decoded = decodeWindowsRecord(input);
+  const claim = claimOf(decoded);
+  if (claim?.eventId !== 4104) return false;
+  if (isPowerShellLog(claim)) return true;
+  return decoded.kind === 'record' && str(prop(decoded.record.data, 'ScriptBlockText')) !== undefined;
+}
+
 function createParser(limits: AssemblerLimits): RecordParser {
   const assembler = new ScriptBlockAssembler(limits);
 
@@ -81,13 +90,7 @@ function createParser(limits: AssemblerLimits): RecordParser {
 
   return {
     format: FORMAT,
-    sniff(input: RecordInput): boolean {
-      const decoded = decodeWindowsRecord(input);
-      const claim = claimOf(decoded);
-      if (claim?.eventId !== 4104) return false;
-      if (isPowerShellLog(claim)) return true;
-      return decoded.kind === 'record' && str(prop(decoded.record.data, 'ScriptBlockText')) !== undefined;
-    },
+    sniff: claimsScriptBlock,
     parse,
     flush(): readonly ParseOutcome[] {
       const events = assembler.flush();

@@ -16,7 +16,7 @@ import type { WindowsClaim, WindowsRecord } from './windows-record';
 
 const FORMAT = 'windows-security-4688';
 
-function isSecurityLog(claim: WindowsClaim): boolean {
+export function isSecurityLog(claim: WindowsClaim): boolean {
   return sameName(claim.channel, 'Security') || sameName(claim.provider, 'Microsoft-Windows-Security-Auditing');
 }
 
@@ -28,6 +28,11 @@ function account(record: WindowsRecord, domainField: string, userField: string):
   if (user === undefined) return undefined;
   const domain = dataText(record, domainField);
   return domain === undefined ? user : `${domain}\\${user}`;
+}
+
+/** A 4688 of the Security log, or a 4688 carrying NewProcessName (collectors that drop the log). */
+export function claims4688(input: RecordInput): boolean {
+  return claimsWindowsEvent(input, 4688, isSecurityLog, 'NewProcessName');
 }
 
 function parse(input: RecordInput): ParseOutcome {
@@ -58,7 +63,7 @@ export const security4688Parser: ParserFactory = {
   create(): RecordParser {
     return {
       format: FORMAT,
-      sniff: (input: RecordInput) => claimsWindowsEvent(input, 4688, isSecurityLog, 'NewProcessName'),
+      sniff: claims4688,
       parse,
     };
   },

@@ -25,6 +25,11 @@ const SPEC: WindowsEventSpec = {
   isFamily: isServiceControlManager,
 };
 
+/** A 7045 of the Service Control Manager, or a 7045 carrying ServiceName (collectors that drop the log). */
+export function claims7045(input: RecordInput): boolean {
+  return claimsWindowsEvent(input, 7045, isServiceControlManager, 'ServiceName');
+}
+
 function parse(input: RecordInput): ParseOutcome {
   const selected = selectRecord(input, SPEC);
   if (!selected.ok) return selected.outcome;
@@ -49,7 +54,7 @@ export const system7045Parser: ParserFactory = {
   create(): RecordParser {
     return {
       format: FORMAT,
-      sniff: (input: RecordInput) => claimsWindowsEvent(input, 7045, isServiceControlManager, 'ServiceName'),
+      sniff: claims7045,
       parse,
     };
   },

@@ -45,6 +45,31 @@ export function selectRecord(input: RecordInput, spec: WindowsEventSpec): Record
   return { ok: true, record };
 }
 
+/**
+ * Any event of one log (every Sysmon id, every channel): the decoded record, or a typed failure for undecodable
+ * records, records without an event id or data, and records of another log.
+ */
+export function selectWindowsRecord(
+  input: RecordInput,
+  format: FormatName,
+  label: string,
+  isFamily: (claim: WindowsClaim) => boolean,
+): RecordSelection {
+  const decoded = decodeWindowsRecord(input);
+  const fail = (reason: string): RecordSelection => ({
+    ok: false,
+    outcome: failure(input, format, 'invalid-record', reason),
+  });
+  if (decoded.kind === 'none')
+    return fail('not a Windows event (Event XML, CloudWatch text, Winlogbeat, NXLog or Azure row)');
+  if (decoded.kind === 'invalid') return fail(decoded.reason);
+  const { record } = decoded;
+  if (record.eventId === undefined) return fail('EventID is missing or not an integer');
+  if (!isFamily(record)) return fail(`not a ${label} event: ${describeClaim(record)}`);
+  if (!record.hasData) return fail('the event has no EventData');
+  return { ok: true, record };
+}
+
 function refuse(input: RecordInput, spec: WindowsEventSpec, code: ParseError['code'], reason: string): RecordSelection {
   return { ok: false, outcome: failure(input, spec.format, code, reason) };
 }
@@ -82,8 +107,10 @@ export function claimsWindowsEvent(
   const decoded = decodeWindowsRecord(input);
   const claim = claimOf(decoded);
   if (claim?.eventId !== eventId) return false;
-  if (isOwnLog(claim)) return true;
-  return decoded.kind === 'record' && dataText(decoded.record, signatureField) !== undefined;
+  const signed = decoded.kind === 'record' && dataText(decoded.record, signatureField) !== undefined;
+  // CloudWatch text keeps only the rendered message: without named values it is a plain event of its log.
+  if (decoded.kind === 'record' && decoded.record.shape === 'cloudwatch-text') return signed;
+  return isOwnLog(claim) || signed;
 }
 
 /** A data value as text; empty and "-" (Windows' "no value") are absent. */

@@ -1,6 +1,7 @@
 import { isRecord, prop, str } from '../common';
 import { eventXmlFlatMap, parseEventXml } from '../event-xml';
 import type { RecordInput } from '../parser';
+import { type CloudWatchText, parseCloudWatchText } from './cloudwatch-text';
 
 /**
  * One Windows event, whatever collector shipped it, decoded once: the System fields every Windows parser needs and
@@ -18,13 +19,19 @@ export interface WindowsRecord {
   readonly recordId: string | undefined;
   /** EventData values by name (own properties only; values may be strings or numbers in JSON shapes). */
   readonly data: Readonly<Record<string, unknown>>;
+  /** Values of unnamed `<Data>` elements in order (Event XML only; JSON shippers name them param1, param2, ...). */
+  readonly unnamed?: readonly string[];
   /** False when the record carries no event data at all (no EventData element, no event_data object). */
   readonly hasData: boolean;
-  /** What the event keeps as `raw`: the JSON object, or for XML a flat map of System fields and data. */
+  /**
+   * What the event keeps as `raw`: one flat map of the System fields (Provider, EventID, Channel, Computer, Level,
+   * Task, ...) and every EventData/UserData value by name, so Sigma rules on any channel resolve `TargetUserName` or
+   * `UpdateName` directly. JSON shapes keep their own top-level keys in it too (`winlog.event_data.X` still resolves).
+   */
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-export type WindowsShape = 'event-xml' | 'winlogbeat-ecs' | 'winlogbeat' | 'nxlog' | 'azure';
+export type WindowsShape = 'event-xml' | 'winlogbeat-ecs' | 'winlogbeat' | 'nxlog' | 'azure' | 'cloudwatch-text';
 
 /** What a record says it is, even when it cannot be decoded (truncated XML still names its provider and id). */
 export interface WindowsClaim {
@@ -68,7 +75,41 @@ const NO_CLAIM: WindowsClaim = { eventId: undefined, channel: undefined, provide
 function decode(input: RecordInput): WindowsDecode {
   const { json } = input;
   if (json !== undefined) return isRecord(json) ? fromJson(json) : NONE;
-  return looksLikeEventXml(input.text) ? fromXml(input.text, undefined) : NONE;
+  if (looksLikeEventXml(input.text)) return fromXml(input.text, undefined);
+  const text = parseCloudWatchText(input.text);
+  return text === undefined ? NONE : fromCloudWatchText(text);
+}
+
+/**
+ * The CloudWatch agent's `event_format: text`: System fields in brackets and the rendered message. Only Sysmon's
+ * message names its values (`Image: C:\...`), so only Sysmon's are read back as data; other events keep the message.
+ */
+function fromCloudWatchText(text: CloudWatchText): WindowsDecode {
+  const raw: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  raw['Channel'] = text.channel;
+  raw['Level'] = text.level;
+  raw['EventID'] = text.eventId;
+  raw['Provider'] = text.provider;
+  raw['Computer'] = text.computer;
+  raw['Message'] = text.message;
+  const data = text.values ?? (Object.create(null) as Record<string, unknown>);
+  for (const key of Object.keys(data)) if (!(key in raw)) raw[key] = data[key];
+  return {
+    kind: 'record',
+    record: {
+      shape: 'cloudwatch-text',
+      eventId: text.eventId,
+      channel: text.channel,
+      provider: text.provider,
+      computer: text.computer,
+      // The agent puts TimeCreated in the CloudWatch event's timestamp, not in the text: the envelope time it is.
+      times: [],
+      recordId: undefined,
+      data,
+      hasData: true,
+      raw,
+    },
+  };
 }
 
 /** `<Event ...` or an XML prolog, after optional BOM and whitespace. */
@@ -125,6 +166,7 @@ function fromXml(xml: string, raw: Readonly<Record<string, unknown>> | undefined
       times: [event.timeCreated],
       recordId: event.recordId,
       data: event.data,
+      ...(event.unnamed !== undefined ? { unnamed: event.unnamed } : {}),
       hasData: Object.keys(event.data).length > 0,
       raw: raw ?? eventXmlFlatMap(event),
     },
@@ -153,41 +195,123 @@ function windowAt(text: string, tag: string): string {
 function fromWinlogbeatEcs(json: Readonly<Record<string, unknown>>, winlog: Record<string, unknown>): WindowsDecode {
   const eventData = prop(winlog, 'event_data');
   const userData = prop(winlog, 'user_data');
-  const data = isRecord(eventData) ? eventData : isRecord(userData) ? userData : {};
+  const data = isRecord(eventData) ? eventData : isRecord(userData) ? leavesOf(userData) : {};
   const host = prop(json, 'host');
+  const claim = {
+    eventId: eventIdOf(prop(winlog, 'event_id')),
+    channel: str(prop(winlog, 'channel')),
+    provider: str(prop(winlog, 'provider_name')) ?? str(prop(prop(json, 'event'), 'provider')),
+    computer: str(prop(winlog, 'computer_name')) ?? str(prop(host, 'name')) ?? str(prop(host, 'hostname')),
+    recordId: str(prop(winlog, 'record_id')),
+  };
+  const system = {
+    ...claim,
+    level: str(prop(prop(json, 'log'), 'level')),
+    task: str(prop(winlog, 'task')),
+    opcode: str(prop(winlog, 'opcode')),
+    keywords: prop(winlog, 'keywords'),
+    userId: str(prop(prop(winlog, 'user'), 'identifier')),
+  };
   return {
     kind: 'record',
     record: {
+      ...claim,
       shape: 'winlogbeat-ecs',
-      eventId: eventIdOf(prop(winlog, 'event_id')),
-      channel: str(prop(winlog, 'channel')),
-      provider: str(prop(winlog, 'provider_name')) ?? str(prop(prop(json, 'event'), 'provider')),
-      computer: str(prop(winlog, 'computer_name')) ?? str(prop(host, 'name')) ?? str(prop(host, 'hostname')),
       times: [prop(json, '@timestamp'), prop(prop(json, 'event'), 'created')],
-      recordId: str(prop(winlog, 'record_id')),
       data,
       hasData: isRecord(eventData) || isRecord(userData),
-      raw: json,
+      raw: flatRaw(json, system, isRecord(userData) && isRecord(eventData) ? [data, leavesOf(userData)] : [data]),
     },
   };
 }
 
+/** System values of a JSON shape under the names Event XML gives them. */
+interface JsonSystem {
+  readonly eventId: number | undefined;
+  readonly channel: string | undefined;
+  readonly provider: string | undefined;
+  readonly computer: string | undefined;
+  readonly recordId: string | undefined;
+  readonly level?: string | undefined;
+  readonly task?: string | undefined;
+  readonly opcode?: string | undefined;
+  readonly keywords?: unknown;
+  readonly userId?: string | undefined;
+}
+
+/**
+ * The JSON record's own top-level keys, then its System values under their Event XML names, then the data values
+ * (data wins, as in Event XML's flat map). Null prototype: hostile keys stay plain data.
+ */
+function flatRaw(
+  json: Readonly<Record<string, unknown>>,
+  system: JsonSystem,
+  data: readonly Readonly<Record<string, unknown>>[],
+): Record<string, unknown> {
+  const flat: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(json)) flat[key] = json[key];
+  const named: [string, unknown][] = [
+    ['Provider', system.provider],
+    ['EventID', system.eventId],
+    ['Channel', system.channel],
+    ['Computer', system.computer],
+    ['EventRecordID', system.recordId],
+    ['Level', system.level],
+    ['Task', system.task],
+    ['Opcode', system.opcode],
+    ['Keywords', system.keywords],
+    ['UserID', system.userId],
+  ];
+  for (const [key, value] of named) if (value !== undefined && !(key in flat)) flat[key] = value;
+  for (const values of data) for (const key of Object.keys(values)) flat[key] = values[key];
+  return flat;
+}
+
+/** Bounds for walking shipper-nested UserData: deeper or larger than any real event is not walked further. */
+const MAX_LEAF_DEPTH = 8;
+const MAX_LEAVES = 512;
+
+/** Every scalar leaf of a nested object by its own key, first occurrence wins (as the Event XML reader does). */
+function leavesOf(value: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  let count = 0;
+  const walk = (node: Readonly<Record<string, unknown>>, depth: number): void => {
+    for (const key of Object.keys(node)) {
+      if (count >= MAX_LEAVES) return;
+      const child = node[key];
+      if (isRecord(child)) {
+        if (depth < MAX_LEAF_DEPTH) walk(child, depth + 1);
+      } else if (child !== undefined && child !== null && !(key in out)) {
+        out[key] = child;
+        count++;
+      }
+    }
+  };
+  walk(value, 0);
+  return out;
+}
+
 function fromWinlogbeat(json: Readonly<Record<string, unknown>>): WindowsDecode {
   const eventData = prop(json, 'event_data');
+  const userData = prop(json, 'user_data');
   const host = prop(json, 'host');
+  const data = isRecord(eventData) ? eventData : isRecord(userData) ? leavesOf(userData) : {};
+  const claim = {
+    eventId: eventIdOf(prop(json, 'event_id')),
+    channel: str(prop(json, 'log_name')),
+    provider: str(prop(json, 'source_name')),
+    computer: str(prop(json, 'computer_name')) ?? str(prop(host, 'name')),
+    recordId: str(prop(json, 'record_number')),
+  };
   return {
     kind: 'record',
     record: {
+      ...claim,
       shape: 'winlogbeat',
-      eventId: eventIdOf(prop(json, 'event_id')),
-      channel: str(prop(json, 'log_name')),
-      provider: str(prop(json, 'source_name')),
-      computer: str(prop(json, 'computer_name')) ?? str(prop(host, 'name')),
       times: [prop(json, '@timestamp')],
-      recordId: str(prop(json, 'record_number')),
-      data: isRecord(eventData) ? eventData : {},
-      hasData: isRecord(eventData),
-      raw: json,
+      data,
+      hasData: isRecord(eventData) || isRecord(userData),
+      raw: flatRaw(json, { ...claim, level: str(prop(json, 'level')) }, [data]),
     },
   };
 }
@@ -245,7 +369,8 @@ function fromAzure(json: Readonly<Record<string, unknown>>): WindowsDecode {
       // Flattened columns first, EventData values over them: SecurityEvent has only the former.
       data: values ? { ...ownScalars(json), ...ownScalars(values) } : json,
       hasData: true,
-      raw: json,
+      // SecurityEvent's columns are already flat; Event/WindowsEvent's EventData values join them.
+      raw: values ? flatRaw(json, { ...claim, computer: undefined, recordId: undefined }, [values]) : json,
     },
   };
 }

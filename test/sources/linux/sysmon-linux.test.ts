@@ -110,8 +110,41 @@ describe('Sysmon for Linux parser', () => {
   });
 
   describe('records that produce no event', () => {
-    it('accepts other Sysmon event ids (network connection, ID 3) with no events', () => {
-      expect(parseOne(fixtureLines('linux/sysmon-linux-network-event3.log')[0]!)).toEqual({ ok: true, events: [] });
+    it('reads a network connection (ID 3) as network_connection with Sigma fields', () => {
+      const event = eventOf(parseOne(fixtureLines('linux/sysmon-linux-network-event3.log')[0]!));
+      expect(event.category).toBe('network_connection');
+      expect(event.platform).toBe('linux');
+      expect(event.fields).toMatchObject({
+        Image: '/usr/bin/qemu-system-x86_64',
+        Initiated: 'true',
+        SourceIp: '10.0.4.17',
+        SourcePort: 51234,
+        DestinationIp: '10.0.4.1',
+        DestinationPort: 443,
+        EventID: 3,
+      });
+    });
+
+    it('reads a file create (ID 11) as file_event and a file delete (ID 23) as file_delete', () => {
+      const [created, deleted] = fixtureLines('linux/sysmon-linux-file-events.log');
+      const create = eventOf(parseOne(created!));
+      expect(create.category).toBe('file_event');
+      expect(create.fields).toMatchObject({ Image: '/usr/bin/curl', TargetFilename: '/tmp/.cache/alpine.qcow2' });
+      const remove = eventOf(parseOne(deleted!));
+      expect(remove.category).toBe('file_delete');
+      expect(remove.fields).toMatchObject({ TargetFilename: '/tmp/.cache/alpine.qcow2', IsExecutable: 'false' });
+    });
+
+    it('refuses a file create (ID 11) without TargetFilename as missing-field, naming the field', () => {
+      const created = fixtureLines('linux/sysmon-linux-file-events.log')[0]!.replace(
+        /<Data Name="TargetFilename">[^<]*<\/Data>/,
+        '',
+      );
+      const outcome = parseOne(created);
+      expect(outcome.ok ? 'ok' : outcome.error).toMatchObject({
+        code: 'missing-field',
+        reason: 'Sysmon event 11 (file created) without TargetFilename',
+      });
     });
 
     it('refuses Windows Sysmon XML: the provider is not Linux-Sysmon', () => {

@@ -4,6 +4,7 @@ import { powershell4104Parser } from '../../../lib/sources/windows/powershell-41
 import { security4688Parser } from '../../../lib/sources/windows/security-4688';
 import { sysmonWindowsParser } from '../../../lib/sources/windows/sysmon-windows';
 import { system7045Parser } from '../../../lib/sources/windows/system-7045';
+import { windowsEventParser } from '../../../lib/sources/windows/windows-generic';
 import { fixture, inputOf, jsonInput } from './windows-test-kit';
 
 const PARSERS: readonly ParserFactory[] = [
@@ -11,6 +12,7 @@ const PARSERS: readonly ParserFactory[] = [
   security4688Parser,
   system7045Parser,
   powershell4104Parser,
+  windowsEventParser,
 ];
 
 const SAMPLES = [
@@ -26,7 +28,13 @@ const SAMPLES = [
   'otrf/sysmon1-azure.json',
   'otrf/security4688-winlogbeat2019.json',
   'otrf/powershell4104-winlogbeat2019.json',
-].map(fixture);
+  'hyperv-vmms-vm-created.xml',
+]
+  .map(fixture)
+  .concat([
+    '[Microsoft-Windows-PowerShell/Operational] [INFORMATION] [4103] [Microsoft-Windows-PowerShell] [H] [CommandInvocation(New-VM): "New-VM"\r\n\r\n\r\nContext:\r\n        Command Name = New-VM\r\n\r\nUser Data:\r\n]',
+    '[Microsoft-Windows-Sysmon/Operational] [INFORMATION] [11] [Microsoft-Windows-Sysmon] [H] [File created:\r\nRuleName: -\r\nImage: C:\\x.exe\r\nTargetFilename: C:\\vm.vdi]',
+  ]);
 
 const CODES = new Set(['invalid-record', 'missing-field']);
 
@@ -170,6 +178,26 @@ describe('Windows parsers on hostile input', () => {
   });
 
   describe('specific attacks', () => {
+    it('reads CloudWatch text in time linear in its size, however many 4103 Context headings it repeats', () => {
+      const line = (n: number): RecordInput =>
+        inputOf(
+          `[Microsoft-Windows-PowerShell/Operational] [INFORMATION] [4103] [Microsoft-Windows-PowerShell] [H] [${'\r\n\r\n\r\nContext:\r\nx'.repeat(n)}]`,
+          { timestampMs: 1_700_000_000_000 },
+        );
+      const timeOf = (input: RecordInput): number => {
+        const start = process.hrtime.bigint();
+        const outcome = windowsEventParser.create().parse(input);
+        expect(outcome.ok).toBe(true);
+        return Number(process.hrtime.bigint() - start);
+      };
+      const small = line(20_000);
+      const large = line(80_000);
+      timeOf(small); // warm-up
+      const ratio = timeOf(large) / Math.max(timeOf(small), 1);
+      // Linear is ~4; a quadratic scan would be ~16 and far slower in absolute terms.
+      expect(ratio).toBeLessThan(10);
+    });
+
     const sysmonXml = fixture('sysmon1-vboxmanage-headless.xml');
 
     it('refuses entity expansion (billion laughs) as an invalid record without expanding anything', () => {

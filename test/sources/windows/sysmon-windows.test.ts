@@ -85,9 +85,18 @@ describe('sysmonWindowsParser', () => {
       expect(event.host.hostname).toBe('FIN-WS042.corp.example.com');
     });
 
-    it('returns no event, and no error, for other Sysmon event ids', () => {
-      const outcome = parser.create().parse(inputOf(fixture('sysmon3-network-connection.xml')));
-      expect(outcome).toEqual({ ok: true, events: [] });
+    it('parses other Sysmon event ids too: event 3 is a network_connection with Sigma fields', () => {
+      const event = onlyEvent(parser, inputOf(fixture('sysmon3-network-connection.xml')));
+      expect(event.category).toBe('network_connection');
+      expect(event.fields).toMatchObject({
+        Image: 'C:\\Users\\Public\\vbox\\VBoxHeadless.exe',
+        ProcessId: 7312,
+        Protocol: 'tcp',
+        DestinationIp: '203.0.113.9',
+        DestinationPort: 443,
+        EventID: 3,
+      });
+      expect(event.time).toBe('2026-11-20T09:15:10.998Z');
     });
 
     it('reports Sysmon event 1 without an Image as a missing field', () => {
