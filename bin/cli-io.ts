@@ -4,6 +4,8 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { InvalidArgumentError } from 'commander';
+import { isSeverity, SEVERITIES, type Severity } from '../lib/model/severity';
 
 /** Exit codes of every command. */
 export const EXIT = {
@@ -45,4 +47,17 @@ export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
   return `${error.message}${cause}`;
+}
+
+/** Exit code of a run that found alerts: `--fail-on SEVERITY` turns findings at or above it into a failing exit. */
+export const FINDINGS_EXIT = 1;
+
+/** The `--fail-on` help line every command that reports alerts shares, so scan and hunt say (and do) the same. */
+export const FAIL_ON_HELP = 'exit 1 when an alert at or above this severity is reported (for CI jobs)';
+
+/** A severity argument (`--min-severity`, `--fail-on`), case-insensitive. */
+export function parseSeverityArg(value: string): Severity {
+  const level = value.toLowerCase();
+  if (!isSeverity(level)) throw new InvalidArgumentError(`not a severity; one of: ${SEVERITIES.join(', ')}`);
+  return level;
 }

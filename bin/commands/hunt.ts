@@ -19,12 +19,23 @@ import {
   parseState,
   runHunt,
 } from '../../lib/hunt';
-import { type Alert, type AllowlistEntry, isFormatName, isSeverity, SEVERITIES, type Severity } from '../../lib/model';
+import { type Alert, type AllowlistEntry, atLeast, isFormatName, SEVERITIES, type Severity } from '../../lib/model';
 import { Correlator, correlationOnlyRuleIds, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
 import { formatTable } from '../../lib/scan/table';
 import type { FormatHint } from '../../lib/sources';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
-import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import {
+  type CliIo,
+  describeError,
+  EXIT,
+  errorLine,
+  FAIL_ON_HELP,
+  FINDINGS_EXIT,
+  parseSeverityArg,
+  processIo,
+  UsageError,
+  writeLine,
+} from '../cli-io';
 import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
 import { DEFAULT_CONFIG } from './validate';
 
@@ -37,6 +48,7 @@ export interface HuntCommandOptions extends AwsOptions {
   readonly publish?: boolean;
   readonly topicArn?: string;
   readonly table?: boolean;
+  readonly failOn?: Severity;
   readonly minSeverity: Severity;
   readonly allowlist?: string;
   readonly rules: string[];
@@ -62,12 +74,6 @@ function positiveInt(max: number) {
       throw new InvalidArgumentError(`a whole number, 1-${max}`);
     return parsed;
   };
-}
-
-function parseSeverity(value: string): Severity {
-  const level = value.toLowerCase();
-  if (!isSeverity(level)) throw new InvalidArgumentError(`one of: ${SEVERITIES.join(', ')}`);
-  return level;
 }
 
 /** Format hints from the deployment config: each log group's source, then the prefix hints. */
@@ -252,7 +258,10 @@ export async function runHuntCommand(
       `${counts.events} event(s), ${counts.parseErrors} parse error(s), ${counts.detections} detection(s), ` +
       `${printer.alerts.length} alert(s)${options.publish ? ' published to SNS' : ''}`,
   );
-  return printer.alerts.length > 0 ? 1 : EXIT.ok;
+  const failOn = options.failOn;
+  return failOn !== undefined && printer.alerts.some((alert) => atLeast(alert.severity, failOn))
+    ? FINDINGS_EXIT
+    : EXIT.ok;
 }
 
 export function register(program: Command): void {
@@ -270,9 +279,10 @@ export function register(program: Command): void {
       .option('--table', 'print a table instead of JSON lines')
       .addOption(
         new Option('--min-severity <level>', `lowest severity reported (${SEVERITIES.join('|')})`)
-          .argParser(parseSeverity)
+          .argParser(parseSeverityArg)
           .default('low'),
       )
+      .addOption(new Option('--fail-on <level>', FAIL_ON_HELP).argParser(parseSeverityArg))
       .option('--allowlist <file>', 'JSON-lines allowlist applied to the results')
       .option('--rules <dir>', 'also run the Sigma rules in this directory (repeatable)', collect, [])
       .option('--no-builtin', 'do not run the built-in rule pack')
@@ -287,7 +297,10 @@ export function register(program: Command): void {
         60,
       ),
   )
-    .addHelpText('after', '\nExit codes: 0 no alerts, 1 alerts found, 2 usage, input, credentials or endpoint error.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the hunt ran (with or without alerts), 1 an alert at or above --fail-on (or an internal error), 2 usage, input, credentials or endpoint error.',
+    )
     .action(async (options: HuntCommandOptions) => {
       process.exitCode = await runHuntCommand(options, processIo);
     });

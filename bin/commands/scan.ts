@@ -5,12 +5,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseAllowlistFile } from '../../lib/allowlist/file';
+import { alertToOcsf } from '../../lib/export/ocsf-finding';
 import {
   type AllowlistEntry,
+  atLeast,
   FORMATS,
   type FormatName,
   isFormatName,
-  isSeverity,
   SEVERITIES,
   type Severity,
 } from '../../lib/model';
@@ -20,13 +21,31 @@ import type { ScanRecord } from '../../lib/scan/record';
 import { formatAlertTable, formatSummary } from '../../lib/scan/report';
 import { Scanner } from '../../lib/scan/scanner';
 import { BatchParser, type ParsedBatch } from '../../lib/sources';
-import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import {
+  type CliIo,
+  describeError,
+  EXIT,
+  errorLine,
+  FAIL_ON_HELP,
+  FINDINGS_EXIT,
+  parseSeverityArg,
+  processIo,
+  UsageError,
+  writeLine,
+} from '../cli-io';
 import { BinaryInputError, DocumentTooLargeError, type InputSource, InvalidGzipError, readRecords } from '../input';
 import { byteProgress } from '../progress';
 import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
 
+export type ScanOutput = 'ndjson' | 'table' | 'ocsf';
+const OUTPUTS: readonly ScanOutput[] = ['ndjson', 'table', 'ocsf'];
+
 export interface ScanCommandOptions {
+  readonly inputFormat?: FormatName;
+  /** Deprecated spelling of inputFormat (one release). */
   readonly format?: FormatName;
+  readonly output?: ScanOutput;
+  readonly failOn?: Severity;
   readonly rules: string[];
   readonly builtin: boolean;
   readonly strict?: boolean;
@@ -40,10 +59,10 @@ function parseFormat(value: string): FormatName {
   return value;
 }
 
-function parseSeverity(value: string): Severity {
-  const level = value.toLowerCase();
-  if (!isSeverity(level)) throw new InvalidArgumentError(`not a severity; one of: ${SEVERITIES.join(', ')}`);
-  return level;
+function parseOutput(value: string): ScanOutput {
+  const output = OUTPUTS.find((one) => one === value.toLowerCase());
+  if (!output) throw new InvalidArgumentError(`one of: ${OUTPUTS.join(', ')}`);
+  return output;
 }
 
 export function register(program: Command): void {
@@ -52,8 +71,22 @@ export function register(program: Command): void {
     .description('detect T1564.006 activity in log files or stdin; prints one JSON alert per line')
     .argument('<paths...>', 'files to scan, or - for stdin')
     .addOption(
-      new Option('--format <name>', 'parse every record as this format (skip detection)').argParser(parseFormat),
+      new Option('--input-format <name>', 'read every record as this format instead of recognising each one').argParser(
+        parseFormat,
+      ),
     )
+    .addOption(
+      new Option('--format <name>', 'deprecated: the old name of --input-format').argParser(parseFormat).hideHelp(),
+    )
+    .addOption(
+      new Option(
+        '--output <kind>',
+        `what stdout gets: ${OUTPUTS.join('|')} (vmsentry.alert.v1 JSON lines, a table, OCSF Detection Findings)`,
+      )
+        .argParser(parseOutput)
+        .default('ndjson'),
+    )
+    .addOption(new Option('--fail-on <level>', FAIL_ON_HELP).argParser(parseSeverityArg))
     .option('--rules <dir>', 'also run the Sigma rules in this directory (repeatable)', collect, [])
     .option('--no-builtin', 'do not run the built-in rule pack (only --rules)')
     .option('--strict', 'exit 2 when any rule cannot be loaded')
@@ -63,14 +96,15 @@ export function register(program: Command): void {
     )
     .addOption(
       new Option('--min-severity <level>', `lowest severity printed (${SEVERITIES.join('|')})`)
-        .argParser(parseSeverity)
+        .argParser(parseSeverityArg)
         .default('low'),
     )
-    .option('--table', 'print a table for humans instead of JSON lines')
+    .option('--table', 'same as --output table')
     .addHelpText(
       'after',
-      '\nExit codes: 0 the scan ran (with or without alerts), 2 usage error or unreadable input (binary data, gzip' +
-        ' that does not inflate, or an input in which no record at all was recognised), 1 internal error.',
+      '\nExit codes: 0 the scan ran (with or without alerts), 1 an alert at or above --fail-on (or an internal error),' +
+        ' 2 usage error or unreadable input (binary data, gzip that does not inflate, or an input in which no record' +
+        ' at all was recognised).',
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       process.exitCode = await runScan(paths, options, processIo);
@@ -142,20 +176,28 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
     minSeverity: options.minSeverity,
     nowMs: Date.now(),
   });
+  const output: ScanOutput = options.table ? 'table' : (options.output ?? 'ndjson');
+  const inputFormat = options.inputFormat ?? options.format;
+  if (options.format !== undefined && options.inputFormat === undefined) {
+    errorLine(io, 'vmsentry: --format is deprecated: use --input-format (it names the input, not the output)');
+  }
+  const failOn = options.failOn;
+  let failing = 0;
   const progress = byteProgress(totalBytes, io.stderr);
   const tableRows: ScanRecord[] = [];
   let unreadable = 0;
   try {
     const emit = async (records: readonly ScanRecord[]): Promise<void> => {
       for (const record of records) {
-        if (options.table) tableRows.push(record);
-        else await writeLine(io.stdout, JSON.stringify(record));
+        if (failOn !== undefined && atLeast(record.severity, failOn)) failing++;
+        if (output === 'table') tableRows.push(record);
+        else await writeLine(io.stdout, JSON.stringify(output === 'ocsf' ? alertToOcsf(record) : record));
       }
     };
     for (const source of sources) {
       // One parser per input: groups (auditd events, split script blocks) survive chunk boundaries.
       // Files on the operator's own disk: vmsentry's normalized event JSON (saved scans, rule samples) is accepted.
-      const parser = new BatchParser({ ...(options.format ? { format: options.format } : {}), acceptNormalized: true });
+      const parser = new BatchParser({ ...(inputFormat ? { format: inputFormat } : {}), acceptNormalized: true });
       const counts = { records: 0, unknown: 0 };
       const scan = async (batch: ParsedBatch): Promise<void> => {
         counts.records += batch.records;
@@ -179,11 +221,16 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
   } finally {
     progress.stop();
   }
-  if (options.table) {
+  if (output === 'table') {
     await writeLine(io.stdout, tableRows.length > 0 ? formatAlertTable(tableRows) : 'no alerts');
   }
   errorLine(io, formatSummary(scanner.summary()));
-  return unreadable > 0 ? EXIT.usage : EXIT.ok;
+  if (unreadable > 0) return EXIT.usage;
+  if (failing > 0) {
+    errorLine(io, `--fail-on ${failOn}: ${failing} alert(s) at or above it`);
+    return FINDINGS_EXIT;
+  }
+  return EXIT.ok;
 }
 
 function nameOf(source: InputSource): string {

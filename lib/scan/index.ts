@@ -1,4 +1,4 @@
-export { type ScanRecord, scanRecordOf } from './record';
+export { SCAN_DEDUP_WINDOW_SECONDS, ScanAlertBuilder, type ScanRecord } from './record';
 export { formatAlertTable, formatSummary } from './report';
 export { duplicateIds, type LintProblem, lintRuleDocument, lintRuleText } from './rule-lint';
 export {

@@ -9,7 +9,7 @@ import {
   type Severity,
 } from '../model';
 import type { ParsedBatch } from '../sources';
-import { type ScanRecord, scanRecordOf } from './record';
+import { ScanAlertBuilder, type ScanRecord } from './record';
 
 /** The rule set (RuleSet fits). */
 export interface ScanMatcher {
@@ -32,6 +32,8 @@ export interface ScanOptions {
   readonly nowMs: number;
   /** How many parse errors the summary keeps verbatim. */
   readonly keepErrors?: number;
+  /** Dedup window of rules that set none (the pipeline's DEDUP_WINDOW_SECONDS); default one hour. */
+  readonly dedupWindowSeconds?: number;
 }
 
 export interface RuleCount {
@@ -87,12 +89,14 @@ function add<K extends string>(counts: Partial<Record<K, number>>, key: K, value
 
 /**
  * The scan core: detect (rules, then correlation) -> drop correlation-only and below-minimum detections ->
- * allowlist -> output records. No dedup: a scan prints every alert. Feed it batches in input order; correlation
+ * allowlist -> alerts (vmsentry.alert.v1). No suppression of repeats: a scan prints every alert, each with its place in
+ * its dedup window. Feed it batches in input order; correlation
  * state carries across batches.
  */
 export class Scanner {
   private readonly matcher: AllowlistMatcher;
   private readonly state = emptySummary();
+  private readonly alerts: ScanAlertBuilder;
 
   constructor(private readonly options: ScanOptions) {
     const live: CompiledEntry[] = [];
@@ -101,6 +105,10 @@ export class Scanner {
       else live.push(compileEntry(entry));
     }
     this.matcher = new AllowlistMatcher(live);
+    this.alerts = new ScanAlertBuilder({
+      nowMs: options.nowMs,
+      ...(options.dedupWindowSeconds !== undefined ? { windowSeconds: options.dedupWindowSeconds } : {}),
+    });
   }
 
   async scan(batch: ParsedBatch): Promise<ScanRecord[]> {
@@ -160,6 +168,6 @@ export class Scanner {
     const byRule = s.alertsByRule[detection.rule.id] ?? { title: detection.rule.title, count: 0 };
     byRule.count++;
     s.alertsByRule[detection.rule.id] = byRule;
-    return scanRecordOf(detection);
+    return this.alerts.alertOf(detection);
   }
 }

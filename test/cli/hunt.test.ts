@@ -10,6 +10,7 @@ import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-
 import { mockClient } from 'aws-sdk-client-mock';
 import { type HuntCommandOptions, runHuntCommand } from '../../bin/commands/hunt';
 import { parseState } from '../../lib/hunt';
+import { atLeast, SEVERITIES, type Severity } from '../../lib/model';
 import { hypervVm, privilegedPod, qemuHeadless } from '../../lib/validate';
 import { jsonLines, memoryIo, runWithEnv } from '../validate/support';
 
@@ -71,12 +72,28 @@ describe('vmsentry hunt (FilterLogEvents mocked)', () => {
     sns.reset();
   });
 
-  it('pages through every group with nextToken and prints one JSON alert per detection; exit 1 because it found some', async () => {
+  it('--fail-on SEVERITY exits 1 exactly when the hunt reports an alert at or above it, as scan does', async () => {
+    servePages();
+    const io = memoryIo();
+    expect(await runHuntCommand(options({}), io, { clock: () => NOW })).toBe(0);
+    const severities = jsonLines(io.out()).map((alert) => alert['severity'] as Severity);
+    expect(severities.length).toBeGreaterThan(0);
+    for (const level of SEVERITIES) {
+      servePages();
+      const expected = severities.some((severity) => atLeast(severity, level)) ? 1 : 0;
+      expect([level, await runHuntCommand(options({ failOn: level }), memoryIo(), { clock: () => NOW })]).toEqual([
+        level,
+        expected,
+      ]);
+    }
+  });
+
+  it('pages through every group with nextToken and prints one JSON alert per detection; exit 0 (findings fail a run only with --fail-on)', async () => {
     const calls = servePages();
     const io = memoryIo();
     const code = await runHuntCommand(options({}), io, { clock: () => NOW });
     const alerts = jsonLines(io.out());
-    expect(code).toBe(1);
+    expect(code).toBe(0);
     expect(calls.map((call) => [call.logGroupName, call.nextToken ?? null])).toEqual([
       ['/vmsentry/linux/audit', null],
       ['/vmsentry/linux/audit', 'token-1'],

@@ -78,6 +78,50 @@ describe('vmsentry scan', () => {
     expect(alerts[0]?.input).toMatchObject({ envelope: 'stdin', line: 1 });
   });
 
+  it('prints each alert as the published vmsentry.alert.v1, with id, dedup and suppression', async () => {
+    const { stdout } = await runCli(['scan', AUDITD]);
+    const [first] = alertsOf(stdout) as Alert[];
+    expect(first).toMatchObject({
+      schema: 'vmsentry.alert.v1',
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      dedup: { count: 1, windowSeconds: 3600 },
+      suppression: { cli: expect.stringContaining('vmsentry allowlist add --host') },
+    });
+  });
+
+  it('--output ocsf prints one OCSF Detection Finding per alert; --output table is --table', async () => {
+    const ocsf = await runCli(['scan', '--output', 'ocsf', AUDITD]);
+    const ndjson = await runCli(['scan', AUDITD]);
+    const findings = alertsOf(ocsf.stdout);
+    expect(findings).toHaveLength(alertsOf(ndjson.stdout).length);
+    expect(findings[0]).toMatchObject({ class_uid: 2004, class_name: 'Detection Finding' });
+    const table = await runCli(['scan', '--output', 'table', AUDITD]);
+    expect(table.stdout).toBe((await runCli(['scan', '--table', AUDITD])).stdout);
+    expect(table.stdout).toMatch(/^SEVERITY/);
+    const bad = await runCli(['scan', '--output', 'xml', AUDITD]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('one of: ndjson, table, ocsf');
+  });
+
+  it('--fail-on SEVERITY exits 1 when an alert at or above it is reported, 0 otherwise; without it findings exit 0', async () => {
+    expect((await runCli(['scan', AUDITD])).code).toBe(0);
+    const failing = await runCli(['scan', '--fail-on', 'high', AUDITD]);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/--fail-on high: \d+ alert\(s\) at or above it/);
+    // Nothing in an empty input: the same flag passes.
+    expect((await runCli(['scan', '--fail-on', 'low', scratchFile('empty.log', '')])).code).toBe(0);
+  });
+
+  it('--input-format names the input; --format still works for now and says it is deprecated', async () => {
+    const right = await runCli(['scan', '--input-format', 'sysmon-windows', SYSMON]);
+    expect(titles(alertsOf(right.stdout))).toContain('VirtualBox VM Started from the Command Line');
+    expect(right.stderr).not.toContain('deprecated');
+    const old = await runCli(['scan', '--format', 'sysmon-windows', SYSMON]);
+    expect(titles(alertsOf(old.stdout))).toEqual(titles(alertsOf(right.stdout)));
+    expect(old.stderr).toContain('--format is deprecated: use --input-format');
+    expect((await runCli(['scan', '--help'])).stdout).toContain('--input-format <name>');
+  });
+
   it('with --format parses every record as that format only', async () => {
     const forced = await runCli(['scan', '--format', 'auditd', SYSMON]);
     // Not one record was auditd: the scan says so and exits 2 rather than reporting a clean 0.

@@ -1,5 +1,6 @@
 import { Correlator, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
-import { emptySummary, Scanner } from '../../lib/scan';
+import { emptySummary, SCAN_DEDUP_WINDOW_SECONDS, Scanner } from '../../lib/scan';
+import { SETTING_BOUNDS } from '../../lib/settings';
 import type { ParsedBatch } from '../../lib/sources';
 import { correlationsFrom, entry, HEADLESS_RULE, INFO_RULE, processEvent, ruleFrom } from './helpers';
 
@@ -23,6 +24,10 @@ const START = { Image: 'C:\\vbox\\VBoxManage.exe', CommandLine: 'VBoxManage star
 const LIST = { Image: 'C:\\vbox\\VBoxManage.exe', CommandLine: 'VBoxManage list vms' };
 
 describe('Scanner', () => {
+  it("uses the pipeline's default dedup window", () => {
+    expect(SCAN_DEDUP_WINDOW_SECONDS).toBe(SETTING_BOUNDS.dedupWindowSeconds.fallback);
+  });
+
   it('prints one record per detection with rule, severity, technique, host and input position', async () => {
     const scanner = new Scanner({ ruleSet: RuleSet.from([headless]), minSeverity: 'low', nowMs: NOW });
     const [record, ...rest] = await scanner.scan(batchOf([processEvent(START, { line: 7 })]));
@@ -34,11 +39,42 @@ describe('Scanner', () => {
       technique: ['T1564.006'],
       host: 'ws-01.corp.example.com',
       context: ['started headless'],
-      format: 'sysmon-windows',
+      event: { provenance: { format: 'sysmon-windows' } },
       input: { envelope: 'file', file: 'events.jsonl', line: 7, index: 6 },
     });
-    expect(record).not.toHaveProperty('dedup');
     expect(record?.input).not.toHaveProperty('format');
+  });
+
+  it('prints the published alert schema (vmsentry.alert.v1): id, dedup and the suppression that would silence it', async () => {
+    const scanner = new Scanner({ ruleSet: RuleSet.from([headless]), minSeverity: 'low', nowMs: NOW });
+    const [first] = await scanner.scan(batchOf([processEvent(START, { line: 1 })]));
+    expect(first).toMatchObject({
+      schema: 'vmsentry.alert.v1',
+      id: expect.stringMatching(/^[0-9a-f]{32}$/),
+      dedup: { count: 1, windowSeconds: SCAN_DEDUP_WINDOW_SECONDS },
+      allowlist: 'checked',
+      suppression: { entry: { host: 'ws-01.corp.example.com', rule: '11111111-1111-4111-8111-111111111111' } },
+    });
+  });
+
+  it("gives repeats of a dedup window the window's id and a growing count, and a later window a new id", async () => {
+    const scanner = new Scanner({ ruleSet: RuleSet.from([headless]), minSeverity: 'low', nowMs: NOW });
+    const [a] = await scanner.scan(batchOf([processEvent(START, { line: 1 })]));
+    const [b] = await scanner.scan(batchOf([processEvent(START, { line: 2 })]));
+    expect(b?.id).toBe(a?.id);
+    expect([a?.dedup.count, b?.dedup.count]).toEqual([1, 2]);
+    const short = new Scanner({
+      ruleSet: RuleSet.from([headless]),
+      minSeverity: 'low',
+      nowMs: NOW,
+      dedupWindowSeconds: 1,
+    });
+    const t0 = Date.parse('2026-11-27T10:00:00Z');
+    const [c] = await short.scan(batchOf([processEvent(START, { line: 1, timeMs: t0 })]));
+    const [d] = await short.scan(batchOf([processEvent(START, { line: 2, timeMs: t0 + 2_000 })]));
+    expect(c?.id).toBe(a?.id);
+    expect(d?.id).not.toBe(c?.id);
+    expect(d?.dedup).toMatchObject({ count: 1, firstSeen: '2026-11-27T10:00:02.000Z' });
   });
 
   it('prints nothing for events no rule matches', async () => {
