@@ -347,6 +347,28 @@ describe('windowsEventParser: any other well-formed Windows event', () => {
       expect(batch.events[1]?.time).toBe('2026-11-20T09:15:10.998Z');
     });
 
+    it('sends a 4104 text message to the script block parser, which reads the block from the message', () => {
+      const text = cloudWatchText(
+        'Microsoft-Windows-PowerShell/Operational',
+        'VERBOSE',
+        4104,
+        'Microsoft-Windows-PowerShell',
+        [
+          'Creating Scriptblock text (1 of 1):',
+          'New-VM -Name tmp; Start-VM tmp',
+          '',
+          'ScriptBlock ID: 3f1d2c4b-8a7e-4b6f-9c0d-1e2f3a4b5c6d',
+          'Path: ',
+        ],
+      );
+      const batch = parseRecords([inputOf(text, { timestampMs: 1_700_000_000_000 })]);
+      expect(batch.errors).toEqual([]);
+      expect(batch.events.map((event) => [event.provenance.format, event.category])).toEqual([
+        ['powershell-4104', 'ps_script'],
+      ]);
+      expect(batch.events[0]?.fields.ScriptBlockText).toBe('New-VM -Name tmp; Start-VM tmp');
+    });
+
     it.each([
       ['an unknown level name', '[Security] [NOTICE] [4624] [P] [H] [m]'],
       ['a non-numeric event id', '[Security] [INFORMATION] [x] [P] [H] [m]'],
