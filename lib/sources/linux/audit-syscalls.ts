@@ -155,6 +155,12 @@ export function syscallOf(syscall: AuditRecord): SyscallIdentity {
   return name === undefined ? { kind: 'unlisted' } : { kind: 'named', name };
 }
 
+/** The number of a syscall on an arch (AUDIT_ARCH_* in hex, as auditd prints it), when the table lists it. */
+export function syscallNumberOf(arch: string, name: string): number | undefined {
+  const table = TABLES.get(arch.toLowerCase());
+  return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 export const EXEC_SYSCALLS: ReadonlySet<string> = new Set(['execve', 'execveat']);
 /** Syscalls that load a kernel module; delete_module unloads and is no load. */
 export const MODULE_LOAD_SYSCALLS: ReadonlySet<string> = new Set(['init_module', 'finit_module']);
