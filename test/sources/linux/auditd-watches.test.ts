@@ -97,6 +97,25 @@ describe('the device is named by what was opened, not by the name used to open i
     expect(dotted.fields.AuditKey).toBeUndefined();
   });
 
+  it.each([
+    ['0a:c8', '/dev/net/tun'],
+    ['0a:ee', '/dev/vhost-net'],
+    ['0a:f1', '/dev/vhost-vsock'],
+    ['0A:E8', '/dev/kvm'],
+  ])('reads a char device numbered %s as %s whatever its name', (rdev, device) => {
+    const lines = openKvm('1.000:7', '(null)', { name: '"/home/dev/.x/node"' }).map((line) =>
+      line.replace('rdev=0a:e8', `rdev=${rdev}`),
+    );
+    expect(runBatch(inputsOf(lines)).events[0]?.fields.TargetFilename).toBe(device);
+  });
+
+  it('keeps a char device of another number (vboxdrv has a dynamic minor) under its normalised name', () => {
+    const lines = openKvm('1.000:8', '(null)', { name: '"/dev//vboxdrv"' }).map((line) =>
+      line.replace('rdev=0a:e8', 'rdev=0a:3a'),
+    );
+    expect(runBatch(inputsOf(lines)).events[0]?.fields.TargetFilename).toBe('/dev/vboxdrv');
+  });
+
   it('keeps a regular file with a device-like rdev under its own name (only char devices are renamed)', () => {
     const lines = openKvm('1.000:1', '(null)').map((line) =>
       line.replace('mode=020660', 'mode=0100644').replace('name="/dev/kvm"', 'name="/tmp/notes.txt"'),
@@ -123,8 +142,13 @@ describe('names and keys', () => {
     expect(events[0]?.fields.TargetFilename).toBe('disk.qcow2');
   });
 
-  it('reads an aarch64 openat (56) like an x86_64 one', () => {
-    const { events } = runBatch(inputsOf(openKvm('1.000:5', '"vmsentry_kvm"', { arch: 'c00000b7', syscall: 56 })));
+  it.each([
+    ['aarch64', 'c00000b7', 56],
+    ['riscv64', 'c00000f3', 56],
+    ['i386', '40000003', 295],
+    ['arm', '40000028', 322],
+  ])('names openat by its %s number like an x86_64 one', (_arch, arch, syscall) => {
+    const { events } = runBatch(inputsOf(openKvm('1.000:5', '"vmsentry_kvm"', { arch, syscall })));
     expect(events.map((event) => [event.category, event.fields.FileOperation])).toEqual([['file_access', 'openat']]);
   });
 
