@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { loadRuleDirectory, RuleSet } from '../../../lib/rules';
 import { parseText } from '../../../lib/sources';
 import { k8sAuditParser, MAX_AUDIT_LIST_ITEMS } from '../../../lib/sources/containers/k8s-audit';
@@ -140,5 +141,26 @@ describe('near misses: content that is not an audit event, and audit events that
     expect(eventsOf(parse(list)).map((event) => event.provenance.recordId)).toEqual([
       '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a006',
     ]);
+  });
+});
+
+describe('hostile wrapped lines', () => {
+  it('never throws on a wrapped audit line cut, or with characters replaced, anywhere', () => {
+    const wrapped = fixture('k8s-audit-fluentbit-log-wrapped.json');
+    const line = wrapped['log'] as string;
+    fc.assert(
+      fc.property(fc.nat(line.length - 1), fc.string({ maxLength: 3 }), fc.boolean(), (at, insert, cut) => {
+        const log = cut ? line.slice(0, at) : line.slice(0, at) + insert + line.slice(at + 1);
+        const outcome = parse({ ...wrapped, log });
+        if (!outcome.ok) expect(['invalid-record', 'missing-field']).toContain(outcome.error.code);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses a wrapped line of deeply nested JSON without failing the batch', () => {
+    const log = `{"auditID":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+    const outcome = parse({ log });
+    expect(outcome.ok ? 'ok' : outcome.error.code).toBe('invalid-record');
   });
 });

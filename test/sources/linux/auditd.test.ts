@@ -490,6 +490,9 @@ describe('auditd parser', () => {
       ...fixtureLines('linux/auditd-qemu-node.log'),
       ...fixtureLines('linux/auditd-enriched-virsh.log'),
       ...fixtureLines('linux/auditd-interleaved.log'),
+      ...fixtureLines('linux/auditd-device-watches.log'),
+      ...fixtureLines('linux/auditd-file-watches.log'),
+      ...fixtureLines('linux/auditd-module-loads.log'),
     ];
 
     function expectTyped(outcomes: readonly ParseOutcome[], inputs: readonly RecordInput[]): void {

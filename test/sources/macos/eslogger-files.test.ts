@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { esloggerParser } from '../../../lib/sources/macos/eslogger';
 import type { ParseOutcome } from '../../../lib/sources/parser';
 import { edited, fixtureLines, recordInput } from './record-input';
@@ -151,5 +152,43 @@ describe('eslogger file events that cannot be read, and events that are not ours
   it('does not take an event body of another type: a create record carrying only event.write is refused', () => {
     const text = edited(CREATE_NEW, ['event'], { write: { target: { path: '/tmp/x' } } });
     expect(parseOne(text).ok).toBe(false);
+  });
+});
+
+describe('hostile file and kext events', () => {
+  /** Every outcome is ok or a typed, positioned eslogger error: the parser never throws. */
+  function expectTyped(outcome: ParseOutcome): void {
+    if (outcome.ok) return;
+    expect(['invalid-record', 'missing-field']).toContain(outcome.error.code);
+    expect(outcome.error.format).toBe('eslogger');
+  }
+
+  it('never throws on arbitrary JSON as the body or the actor of any file or kext event type', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(['open', 10], ['create', 13], ['kextload', 17], ['rename', 25], ['unlink', 32], ['write', 33]),
+        fc.jsonValue({ maxDepth: 5 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        ([key, eventType], body, actor) => {
+          const record = {
+            event_type: eventType,
+            mach_time: 1,
+            time: '2026-11-27T11:00:00Z',
+            event: { [key]: body },
+            process: actor,
+          };
+          expectTyped(parseOne(JSON.stringify(record)));
+        },
+      ),
+    );
+  });
+
+  it('never throws on mutated real file and kext records', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...LINES), fc.nat(), fc.string({ maxLength: 3 }), (line, at, insert) => {
+        const position = at % line.length;
+        expectTyped(parseOne(line.slice(0, position) + insert + line.slice(position + 1)));
+      }),
+    );
   });
 });
