@@ -2,6 +2,7 @@ import type { EventCategory, EventFields, NormalizedEvent } from '../../model';
 import { defined, failure, hostOf, isRecord, path, prop, provenanceOf, str, timeOf } from '../common';
 import { NOTHING, ok, type ParseOutcome, type ParserFactory, type RecordInput, type RecordParser } from '../parser';
 import { readTaskDefinition } from './ecs-task-definition';
+import { outcomeOfItems } from './record-items';
 import { bounded, listOf, nameFromArn, stringsOf } from './values';
 
 const FORMAT = 'cloudtrail';
@@ -86,26 +87,15 @@ function parseCloudTrail(input: RecordInput): ParseOutcome {
   return parseRecords(records, input);
 }
 
-/**
- * One outcome for the whole file: the events of every usable record. Entries that are not CloudTrail records are
- * skipped; a file whose only outcome is failures reports the first one.
- */
+/** One outcome for the whole file: the events of every usable record (outcomeOfItems). */
 function parseRecords(records: readonly unknown[], input: RecordInput): ParseOutcome {
-  const events: NormalizedEvent[] = [];
-  let firstFailure: ParseOutcome | undefined;
-  let usable = 0;
-  for (const record of records) {
-    if (!isCloudTrailRecord(record)) continue;
-    usable += 1;
-    const outcome = parseRecord(record, input);
-    if (outcome.ok) events.push(...outcome.events);
-    else firstFailure ??= outcome;
-  }
-  if (events.length === 0 && firstFailure !== undefined) return firstFailure;
-  if (usable === 0 && records.length > 0) {
-    return failure(input, FORMAT, 'invalid-record', 'Records holds no CloudTrail record');
-  }
-  return ok(events);
+  return outcomeOfItems(
+    records,
+    input,
+    FORMAT,
+    { is: isCloudTrailRecord, parse: (record) => parseRecord(record, input) },
+    'Records holds no CloudTrail record',
+  );
 }
 
 function parseRecord(record: Record<string, unknown>, input: RecordInput): ParseOutcome {

@@ -2,6 +2,7 @@ import type { EventCategory, EventFields, NormalizedEvent } from '../../model';
 import { defined, failure, hostOf, int, isRecord, path, prop, provenanceOf, str, timeOf } from '../common';
 import { NOTHING, ok, type ParseOutcome, type ParserFactory, type RecordInput, type RecordParser } from '../parser';
 import { isPodCarryingResource, type PodSecurityFields, podSpecOf, readPodSpec } from './pod-spec';
+import { outcomeOfItems } from './record-items';
 import { commandOfRequestUri, containerOfRequestUri } from './request-uri';
 import { stringsOf } from './values';
 
@@ -26,31 +27,126 @@ const EKS_LOG_GROUP = /^\/aws\/eks\/([^/]+)\/cluster$/;
 
 type Action = 'launch' | 'ephemeral' | 'exec';
 
-/** Kubernetes audit.k8s.io/v1 Event objects, as the EKS control plane writes them to CloudWatch Logs. */
+/** The stages an audit event can be written at (audit.k8s.io Stage). */
+const STAGES: ReadonlySet<string> = new Set(['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic']);
+/** Keys log shippers put a whole log line under (fluent-bit and Docker `log`, fluentd/Vector `message`). */
+const WRAPPER_KEYS = ['log', 'message'] as const;
+/**
+ * Most events read from one EventList (the webhook backend's batch; its default batch is 400). A list past this is
+ * refused rather than half read.
+ */
+export const MAX_AUDIT_LIST_ITEMS = 10_000;
+
+/**
+ * Kubernetes audit events, recognised by what every audit event must hold (auditID, stage, verb, and requestURI or
+ * user), not by the optional envelope: with or without kind/apiVersion, audit.k8s.io v1 or v1beta1, one event per
+ * record (EKS control plane log group), an EventList (the webhook backend's batch), or a whole event serialised
+ * into a shipper's `log`/`message` string (fluent-bit, Docker json-file, fluentd, Vector).
+ */
 export const k8sAuditParser: ParserFactory = {
   format: FORMAT,
   description:
-    'Kubernetes audit events (audit.k8s.io/v1 Event; EKS control-plane log group /aws/eks/<cluster>/cluster)',
-  create: (): RecordParser => ({ format: FORMAT, sniff: isAuditEvent, parse: parseAuditEvent }),
+    'Kubernetes audit events (audit.k8s.io v1/v1beta1, with or without kind/apiVersion; EventList batches; log/message-wrapped lines; EKS log group /aws/eks/<cluster>/cluster)',
+  create: (): RecordParser => ({ format: FORMAT, sniff: isAuditRecord, parse: parseAuditRecord }),
 };
 
-function isAuditEvent(input: RecordInput): boolean {
-  const apiVersion = prop(input.json, 'apiVersion');
+function isAuditApiVersion(value: unknown): boolean {
+  return typeof value === 'string' && value.startsWith('audit.k8s.io/');
+}
+
+/**
+ * An audit event by content. An envelope that says otherwise (another kind, a core/v1 Event's apiVersion) wins:
+ * a cluster event (`kind: Event, apiVersion: v1`) is not an audit event whatever else it holds.
+ */
+export function isAuditEvent(value: unknown): value is Record<string, unknown> {
+  if (!isRecord(value)) return false;
+  const kind = prop(value, 'kind');
+  const apiVersion = prop(value, 'apiVersion');
+  if (kind !== undefined && kind !== 'Event') return false;
+  if (apiVersion !== undefined && !isAuditApiVersion(apiVersion)) return false;
+  if (kind === 'Event' && apiVersion !== undefined) return true;
+  const stage = prop(value, 'stage');
   return (
-    prop(input.json, 'kind') === 'Event' && typeof apiVersion === 'string' && apiVersion.startsWith('audit.k8s.io/')
+    typeof prop(value, 'auditID') === 'string' &&
+    typeof stage === 'string' &&
+    STAGES.has(stage) &&
+    typeof prop(value, 'verb') === 'string' &&
+    (typeof prop(value, 'requestURI') === 'string' || isRecord(prop(value, 'user')))
   );
 }
 
-function parseAuditEvent(input: RecordInput): ParseOutcome {
-  const event = input.json;
-  if (event === undefined || !isAuditEvent(input)) {
+function isEventList(value: unknown): boolean {
+  return (
+    prop(value, 'kind') === 'EventList' &&
+    isAuditApiVersion(prop(value, 'apiVersion')) &&
+    Array.isArray(prop(value, 'items'))
+  );
+}
+
+/** The shipper's wrapped line, when it looks like a serialised audit event (a cheap check: no parse here). */
+function wrappedText(json: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  for (const key of WRAPPER_KEYS) {
+    const text = prop(json, key);
+    if (typeof text === 'string' && text.trimStart().startsWith('{') && text.includes('"auditID"')) return text;
+  }
+  return undefined;
+}
+
+function isAuditRecord(input: RecordInput): boolean {
+  const json = input.json;
+  return isAuditEvent(json) || isEventList(json) || wrappedText(json) !== undefined;
+}
+
+function parseAuditRecord(input: RecordInput): ParseOutcome {
+  const json = input.json;
+  if (isAuditEvent(json)) return parseAuditEvent(json, input);
+  if (isEventList(json)) return parseEventList(prop(json, 'items') as readonly unknown[], input);
+  const wrapped = wrappedText(json);
+  if (wrapped === undefined) {
     return failure(
       input,
       FORMAT,
       'invalid-record',
-      'not a Kubernetes audit Event (kind Event, apiVersion audit.k8s.io/*)',
+      'not a Kubernetes audit event (auditID, stage, verb and requestURI or user), EventList or wrapped event',
     );
   }
+  let inner: unknown;
+  try {
+    inner = JSON.parse(wrapped);
+  } catch {
+    // Docker's json-file driver splits lines past 16 KiB; a shipper may cut long ones: say so, do not guess.
+    return failure(
+      input,
+      FORMAT,
+      'invalid-record',
+      'the wrapped audit event is not complete JSON (cut by the shipper?)',
+    );
+  }
+  if (isAuditEvent(inner)) return parseAuditEvent(inner, input);
+  if (isEventList(inner)) return parseEventList(prop(inner, 'items') as readonly unknown[], input);
+  return failure(input, FORMAT, 'invalid-record', 'the wrapped JSON is not a Kubernetes audit event');
+}
+
+/** One outcome for an EventList: the events of every usable item (outcomeOfItems), bounded in length. */
+function parseEventList(items: readonly unknown[], input: RecordInput): ParseOutcome {
+  if (items.length > MAX_AUDIT_LIST_ITEMS) {
+    return failure(
+      input,
+      FORMAT,
+      'invalid-record',
+      `EventList holds ${items.length} items (max ${MAX_AUDIT_LIST_ITEMS})`,
+    );
+  }
+  return outcomeOfItems(
+    items,
+    input,
+    FORMAT,
+    { is: isAuditEvent, parse: (event) => parseAuditEvent(event, input) },
+    'EventList holds no audit event',
+  );
+}
+
+function parseAuditEvent(event: Record<string, unknown>, input: RecordInput): ParseOutcome {
   const stage = prop(event, 'stage');
   if (typeof stage !== 'string') return failure(input, FORMAT, 'missing-field', 'stage is missing or not a string');
   // One request is audited once per stage; only the completed one counts, so nothing is counted twice.
@@ -79,13 +175,17 @@ function parseAuditEvent(input: RecordInput): ParseOutcome {
     if (isRecord(spec)) podFields = readPodSpec(spec, { complete: verb === 'update', newestEphemeralOnly: true });
   }
 
-  const time = timeOf(prop(event, 'requestReceivedTimestamp') ?? prop(event, 'stageTimestamp'), input);
+  // v1beta1 still carries the deprecated `timestamp` (v1alpha1's only time); v1 dropped it.
+  const time = timeOf(
+    prop(event, 'requestReceivedTimestamp') ?? prop(event, 'stageTimestamp') ?? prop(event, 'timestamp'),
+    input,
+  );
   if (time === undefined) {
     return failure(
       input,
       FORMAT,
       'missing-field',
-      'requestReceivedTimestamp and stageTimestamp are missing or invalid',
+      'requestReceivedTimestamp, stageTimestamp and timestamp are missing or invalid',
     );
   }
 

@@ -1,4 +1,4 @@
-import type { EventFields, NormalizedEvent } from '../../model';
+import type { EventCategory, EventFields, NormalizedEvent } from '../../model';
 import { defined, hostOf, provenanceOf, timeOf } from '../common';
 import { execveArgs } from './audit-execve';
 import type { AuditGroup } from './audit-group';
@@ -28,28 +28,50 @@ export function processEventOf(group: AuditGroup): NormalizedEvent | undefined {
   const args = fromExecve?.args ?? proctitleArgs(group.proctitle?.fields.get('proctitle'));
   const partial = fromExecve === undefined || fromExecve.partial || group.overflow || !group.syscall;
 
+  const fields: EventFields = defined({
+    ...processContextOf(group),
+    Image: decodeUntrusted(group.syscall?.fields.get('exe')) ?? firstPathName(group),
+    CommandLine: args && args.length > 0 ? joinCommandLine(args) : undefined,
+    Args: args && args.length > 0 ? args : undefined,
+    CurrentDirectory: decodeUntrusted(group.cwd?.fields.get('cwd')),
+    Partial: partial ? true : undefined,
+  });
+  return linuxEventOf(group, 'process_creation', fields);
+}
+
+/** Who did it, from the SYSCALL record: the process image, ids and users, as every auditd event carries them. */
+export function processContextOf(group: AuditGroup): EventFields {
   const syscall = group.syscall;
   const uid = syscall?.fields.get('uid')?.text;
   const auid = syscall?.fields.get('auid')?.text;
   const loginUser = auid === undefined || UNSET_AUID.has(auid) ? undefined : (syscall?.enriched.get('AUID') ?? auid);
-  const fields: EventFields = defined({
-    Image: decodeUntrusted(syscall?.fields.get('exe')) ?? firstPathName(group),
-    CommandLine: args && args.length > 0 ? joinCommandLine(args) : undefined,
-    Args: args && args.length > 0 ? args : undefined,
-    CurrentDirectory: decodeUntrusted(group.cwd?.fields.get('cwd')),
+  return defined({
+    Image: decodeUntrusted(syscall?.fields.get('exe')),
     ProcessId: numberOf(syscall?.fields.get('pid')?.text),
     ParentProcessId: numberOf(syscall?.fields.get('ppid')?.text),
     User: syscall?.enriched.get('UID') ?? uid,
     UserId: uid,
     LoginUser: loginUser,
-    Partial: partial ? true : undefined,
   });
+}
 
+/** The acting process's command line from PROCTITLE (the kernel keeps its first 128 bytes; the process can rewrite it). */
+export function proctitleCommandLine(group: AuditGroup): string | undefined {
+  const title = proctitleArgs(group.proctitle?.fields.get('proctitle'));
+  return title && title.length > 0 ? joinCommandLine(title) : undefined;
+}
+
+/** The normalized event of a group: time from the audit id, host from node= or the stream, the records as raw. */
+export function linuxEventOf(
+  group: AuditGroup,
+  category: EventCategory,
+  fields: EventFields,
+): NormalizedEvent | undefined {
   // The audit timestamp is exact epoch ms; an ISO string keeps timeOf from guessing its unit by magnitude.
   const time = timeOf(new Date(group.timeMs).toISOString(), group.firstInput);
   if (!time) return undefined;
   return {
-    category: 'process_creation',
+    category,
     platform: 'linux',
     time: time.time,
     timeMs: time.timeMs,
@@ -70,6 +92,7 @@ function rawOf(group: AuditGroup): Readonly<Record<string, unknown>> {
     CWD: group.cwd ? mapOf(group.cwd) : undefined,
     PATH: group.paths.length > 0 ? group.paths.map((path) => mapOf(path)) : undefined,
     PROCTITLE: group.proctitle ? mapOf(group.proctitle) : undefined,
+    KERN_MODULE: group.kernModule ? mapOf(group.kernModule) : undefined,
   });
   return raw;
 }
@@ -97,6 +120,6 @@ function firstPathName(group: AuditGroup): string | undefined {
   return name?.startsWith('/') ? name : undefined;
 }
 
-function numberOf(text: string | undefined): number | undefined {
+export function numberOf(text: string | undefined): number | undefined {
   return text !== undefined && /^\d{1,10}$/.test(text) ? Number(text) : undefined;
 }

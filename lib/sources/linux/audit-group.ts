@@ -1,5 +1,6 @@
 import type { RecordInput } from '../parser';
 import type { AuditRecord } from './audit-record';
+import { EXEC_SYSCALLS, MODULE_LOAD_SYSCALLS, syscallOf } from './audit-syscalls';
 
 /** The records of one kernel event (same `msg=audit(ts:serial)`) seen so far in this batch. */
 export interface AuditGroup {
@@ -14,6 +15,8 @@ export interface AuditGroup {
   cwd?: AuditRecord;
   readonly paths: AuditRecord[];
   proctitle?: AuditRecord;
+  /** KERN_MODULE: the name of the module an init_module/finit_module loaded. */
+  kernModule?: AuditRecord;
   /** Records were dropped because the group hit its bounds: the event is marked partial. */
   overflow: boolean;
 }
@@ -54,33 +57,47 @@ export function addRecord(group: AuditGroup, record: AuditRecord): void {
     case 'PROCTITLE':
       group.proctitle ??= record;
       return;
+    case 'KERN_MODULE':
+      group.kernModule ??= record;
+      return;
     default:
       return;
   }
 }
 
-/** Record types that belong to an execve event and are grouped; EOE closes a group. */
-export const GROUPED_TYPES: ReadonlySet<string> = new Set(['SYSCALL', 'EXECVE', 'CWD', 'PATH', 'PROCTITLE']);
-
-/** Syscall numbers of execve and execveat per audit arch (AUDIT_ARCH_* as auditd prints it, in hex). */
-const EXEC_SYSCALLS: ReadonlyMap<string, readonly number[]> = new Map([
-  ['c000003e', [59, 322]], // x86_64
-  ['c00000b7', [221, 281]], // aarch64
-  ['c00000f3', [221, 281]], // riscv64 (generic table)
-  ['40000003', [11, 358]], // i386
-  ['40000028', [11, 387]], // arm (EABI)
+/** Record types that belong to an event we read and are grouped; EOE closes a group. */
+export const GROUPED_TYPES: ReadonlySet<string> = new Set([
+  'SYSCALL',
+  'EXECVE',
+  'CWD',
+  'PATH',
+  'PROCTITLE',
+  'KERN_MODULE',
 ]);
 
 /**
- * Is this SYSCALL record a successful execve/execveat? `unknown` when neither the enriched name nor a known arch
- * tells; the caller then relies on the presence of an EXECVE record. A failed exec (`success=no`) started nothing.
+ * What a group's SYSCALL makes of it:
+ * - `exec`: a successful execve/execveat (a process_creation event);
+ * - `module-load`: a successful init_module/finit_module (a driver_load event);
+ * - `file`: any other successful syscall that named files (PATH records): opens, creates, deletes, renames,
+ *   attribute changes caught by a watch (`-w /dev/kvm -k ...`) or a syscall rule;
+ * - `unknown`: neither the enriched name nor a known arch tells the syscall; the caller then relies on the presence
+ *   of an EXECVE record, as before;
+ * - `none`: nothing we read (a failed call started, loaded or opened nothing; a call that named no files).
  */
+export type GroupKind = 'exec' | 'module-load' | 'file' | 'unknown' | 'none';
+
+export function groupKind(syscall: AuditRecord): GroupKind {
+  if (syscall.fields.get('success')?.text === 'no') return 'none';
+  const identity = syscallOf(syscall);
+  if (identity.kind === 'unknown') return 'unknown';
+  if (identity.kind === 'named' && EXEC_SYSCALLS.has(identity.name)) return 'exec';
+  if (identity.kind === 'named' && MODULE_LOAD_SYSCALLS.has(identity.name)) return 'module-load';
+  return syscall.fields.get('items')?.text === '0' ? 'none' : 'file';
+}
+
+/** Is this SYSCALL record a successful execve/execveat? Kept for the process_creation reader. */
 export function execKind(syscall: AuditRecord): 'exec' | 'not-exec' | 'unknown' {
-  if (syscall.fields.get('success')?.text === 'no') return 'not-exec';
-  const name = syscall.enriched.get('SYSCALL');
-  if (name !== undefined) return name === 'execve' || name === 'execveat' ? 'exec' : 'not-exec';
-  const numbers = EXEC_SYSCALLS.get((syscall.fields.get('arch')?.text ?? '').toLowerCase());
-  const number = syscall.fields.get('syscall')?.text;
-  if (!numbers || number === undefined || !/^\d{1,6}$/.test(number)) return 'unknown';
-  return numbers.includes(Number(number)) ? 'exec' : 'not-exec';
+  const kind = groupKind(syscall);
+  return kind === 'exec' || kind === 'unknown' ? kind : 'not-exec';
 }

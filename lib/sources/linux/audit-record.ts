@@ -39,6 +39,7 @@ const TYPE_NUMBERS: ReadonlyMap<string, string> = new Map([
   ['1309', 'EXECVE'],
   ['1320', 'EOE'],
   ['1327', 'PROCTITLE'],
+  ['1330', 'KERN_MODULE'],
 ]);
 
 /** Cheap check: does the line start like an audit record? */

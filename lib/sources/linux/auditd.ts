@@ -2,7 +2,9 @@ import type { NormalizedEvent } from '../../model';
 import { failure } from '../common';
 import { NOTHING, ok, type ParseOutcome, type ParserFactory, type RecordInput, type RecordParser } from '../parser';
 import { processEventOf } from './audit-event';
-import { type AuditGroup, addRecord, execKind, GROUPED_TYPES, newGroup } from './audit-group';
+import { fileEventOf } from './audit-file-event';
+import { type AuditGroup, addRecord, GROUPED_TYPES, groupKind, newGroup } from './audit-group';
+import { moduleEventOf } from './audit-module-event';
 import { looksLikeAuditRecord, parseAuditRecord } from './audit-record';
 
 /** Pending groups kept per batch; beyond it the oldest is emitted as it stands (marked partial if incomplete). */
@@ -11,10 +13,12 @@ const MAX_PENDING_GROUPS = 1024;
 const MAX_SETTLED_IDS = 8192;
 
 /**
- * Linux auditd raw records. The records of one execve (SYSCALL, EXECVE, CWD, PATH, PROCTITLE, EOE) share a
- * `msg=audit(ts:serial)` id and may interleave with other events' records; they are grouped within the batch and
- * one process_creation event is emitted when the group completes: at EOE, at PROCTITLE once SYSCALL and EXECVE are
- * in, or at flush() for whatever is left.
+ * Linux auditd raw records. The records of one kernel event (SYSCALL, EXECVE, KERN_MODULE, CWD, PATH, PROCTITLE,
+ * EOE) share a `msg=audit(ts:serial)` id and may interleave with other events' records; they are grouped within the
+ * batch and one event is emitted when the group completes: at EOE, at PROCTITLE (the kernel writes it last, before
+ * EOE) once SYSCALL and, for an execve, EXECVE are in, or at flush() for whatever is left. The SYSCALL decides what
+ * the group is (groupKind): an execve is a process_creation, init_module/finit_module a driver_load, any other
+ * successful call that named files a file event (eventOfGroup).
  */
 class AuditdParser implements RecordParser {
   readonly format = 'auditd' as const;
@@ -47,12 +51,14 @@ class AuditdParser implements RecordParser {
     }
     addRecord(group, record);
 
-    if (record.type === 'SYSCALL' && group.syscall === record && execKind(record) === 'not-exec') {
-      // Not an execve: forget the group now instead of holding its records until flush.
+    const kind = group.syscall ? groupKind(group.syscall) : undefined;
+    if (record.type === 'SYSCALL' && group.syscall === record && kind === 'none') {
+      // Nothing we read (a failed call, a call that named no file): forget the group now, not at flush.
       this.pending.delete(key);
       this.remember(key);
-    } else if (record.type === 'PROCTITLE' && group.syscall && group.execve.length > 0) {
-      this.settle(group, events);
+    } else if (record.type === 'PROCTITLE' && kind !== undefined && kind !== 'none') {
+      const complete = (kind !== 'exec' && kind !== 'unknown') || group.execve.length > 0;
+      if (complete) this.settle(group, events);
     }
     return ok(events);
   }
@@ -60,7 +66,7 @@ class AuditdParser implements RecordParser {
   flush(): readonly ParseOutcome[] {
     const outcomes: ParseOutcome[] = [];
     for (const group of this.pending.values()) {
-      const event = processEventOf(group);
+      const event = eventOfGroup(group);
       if (event) outcomes.push(ok([event]));
     }
     this.pending.clear();
@@ -71,7 +77,7 @@ class AuditdParser implements RecordParser {
   private settle(group: AuditGroup, events: NormalizedEvent[]): void {
     this.pending.delete(group.key);
     this.remember(group.key);
-    const event = processEventOf(group);
+    const event = eventOfGroup(group);
     if (event) events.push(event);
   }
 
@@ -89,8 +95,22 @@ class AuditdParser implements RecordParser {
   }
 }
 
+/**
+ * The event of a group, by what its SYSCALL says. Without a SYSCALL (a group split across batches), EXECVE records
+ * still make it a process start and a KERN_MODULE record a module load; PATH records alone cannot say what happened.
+ */
+function eventOfGroup(group: AuditGroup): NormalizedEvent | undefined {
+  const kind = group.syscall ? groupKind(group.syscall) : undefined;
+  if (kind === 'module-load' || (kind === undefined && group.execve.length === 0 && group.kernModule)) {
+    return moduleEventOf(group);
+  }
+  if (kind === 'file') return fileEventOf(group);
+  return processEventOf(group);
+}
+
 export const auditdParser: ParserFactory = {
   format: 'auditd',
-  description: 'Linux auditd raw records (SYSCALL/EXECVE/PROCTITLE/CWD/PATH grouped per event), incl. ENRICHED format',
+  description:
+    'Linux auditd raw records (SYSCALL/EXECVE/KERN_MODULE/PROCTITLE/CWD/PATH grouped per event: process starts, file and device watches, module loads), incl. ENRICHED format',
   create: () => new AuditdParser(),
 };

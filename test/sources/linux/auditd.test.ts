@@ -2,20 +2,11 @@ import fc from 'fast-check';
 import type { NormalizedEvent } from '../../../lib/model';
 import { auditdParser } from '../../../lib/sources/linux/auditd';
 import type { ParseOutcome, RecordInput } from '../../../lib/sources/parser';
-import { fixtureLines, INSTANCE_STREAM, inputsOf, recordInput } from './record-input';
+import { fixtureLines, INSTANCE_STREAM, inputsOf, recordInput, runAuditBatch } from './record-input';
 
 const STREAM = { logStream: INSTANCE_STREAM };
 
-/** Feeds a batch to one parser instance: the events of every parse() and of flush(), and every failure. */
-function runBatch(inputs: readonly RecordInput[]) {
-  const parser = auditdParser.create();
-  const outcomes = inputs.map((input) => parser.parse(input));
-  const flushed = parser.flush?.() ?? [];
-  const all: ParseOutcome[] = [...outcomes, ...flushed];
-  const events = all.flatMap((outcome) => (outcome.ok ? outcome.events : []));
-  const errors = all.flatMap((outcome) => (outcome.ok ? [] : [outcome.error]));
-  return { outcomes, flushed, events, errors };
-}
+const runBatch = runAuditBatch;
 
 function only(events: readonly NormalizedEvent[]): NormalizedEvent {
   expect(events).toHaveLength(1);
@@ -161,13 +152,20 @@ describe('auditd parser', () => {
   });
 
   describe('grouping', () => {
-    it('groups interleaved records by their audit id and emits one event per execve, nothing for the others', () => {
+    it('groups interleaved records by their audit id: one event per execve and per file access, none for the rest', () => {
       const { events, errors } = runBatch(inputsOf(fixtureLines('linux/auditd-interleaved.log'), STREAM));
       expect(errors).toEqual([]);
-      expect(events.map((event) => event.fields.CommandLine).sort()).toEqual([
+      const starts = events.filter((event) => event.category === 'process_creation');
+      expect(starts.map((event) => event.fields.CommandLine).sort()).toEqual([
         'VBoxManage startvm kali --type headless',
         'ls -la /var/lib/libvirt/images',
       ]);
+      // The openat (257) of the listed directory interleaved with them is a file access of its own.
+      const accesses = events.filter((event) => event.category === 'file_access');
+      expect(accesses.map((event) => [event.fields.TargetFilename, event.fields.FileOperation])).toEqual([
+        ['/var/lib/libvirt/images', 'openat'],
+      ]);
+      expect(events).toHaveLength(3);
       const vbox = events.find((event) => event.fields.Image === '/usr/lib/virtualbox/VBoxManage');
       expect(vbox?.fields.ProcessId).toBe(5002);
       expect(vbox?.provenance.recordId).toBe('1764237900.101:9002');
@@ -492,6 +490,9 @@ describe('auditd parser', () => {
       ...fixtureLines('linux/auditd-qemu-node.log'),
       ...fixtureLines('linux/auditd-enriched-virsh.log'),
       ...fixtureLines('linux/auditd-interleaved.log'),
+      ...fixtureLines('linux/auditd-device-watches.log'),
+      ...fixtureLines('linux/auditd-file-watches.log'),
+      ...fixtureLines('linux/auditd-module-loads.log'),
     ];
 
     function expectTyped(outcomes: readonly ParseOutcome[], inputs: readonly RecordInput[]): void {

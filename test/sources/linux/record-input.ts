@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordInput, SourceContext } from '../../../lib/sources/parser';
+import { auditdParser } from '../../../lib/sources/linux/auditd';
+import type { ParseOutcome, RecordInput, SourceContext } from '../../../lib/sources/parser';
 
 export const INSTANCE_STREAM = 'i-0abc1234def567890';
 
@@ -35,4 +36,15 @@ export function fixtureLines(relative: string): string[] {
 
 export function inputsOf(lines: readonly string[], context: SourceContext = {}): RecordInput[] {
   return lines.map((line, index) => recordInput(line, index, context));
+}
+
+/** Feeds a batch to one auditd parser instance: the events of every parse() and of flush(), and every failure. */
+export function runAuditBatch(inputs: readonly RecordInput[]) {
+  const parser = auditdParser.create();
+  const outcomes = inputs.map((input) => parser.parse(input));
+  const flushed = parser.flush?.() ?? [];
+  const all: ParseOutcome[] = [...outcomes, ...flushed];
+  const events = all.flatMap((outcome) => (outcome.ok ? outcome.events : []));
+  const errors = all.flatMap((outcome) => (outcome.ok ? [] : [outcome.error]));
+  return { outcomes, flushed, events, errors };
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { path } from '../../../lib/sources/common';
 import { esloggerParser } from '../../../lib/sources/macos/eslogger';
 import type { ParseOutcome } from '../../../lib/sources/parser';
-import { fixtureLines, INSTANCE_STREAM, recordInput } from './record-input';
+import { edited, fixtureLines, INSTANCE_STREAM, recordInput } from './record-input';
 
 const [VBOX, LIMA, PARALLELS, LS] = fixtureLines('macos/eslogger-exec.jsonl') as [string, string, string, string];
 const [FORK, EXIT] = fixtureLines('macos/eslogger-other-events.jsonl') as [string, string];
@@ -16,19 +16,6 @@ function eventOf(outcome: ParseOutcome) {
   if (!outcome.ok) throw new Error(outcome.error.reason);
   expect(outcome.events).toHaveLength(1);
   return outcome.events[0]!;
-}
-
-type JsonObject = { [key: string]: unknown };
-
-/** A fixture record with the value at `keys` replaced (or removed, for undefined). */
-function edited(text: string, keys: readonly string[], value: unknown): string {
-  const record = JSON.parse(text) as JsonObject;
-  let parent: JsonObject = record;
-  for (const key of keys.slice(0, -1)) parent = parent[key] as JsonObject;
-  const last = keys[keys.length - 1]!;
-  if (value === undefined) delete parent[last];
-  else parent[last] = value;
-  return JSON.stringify(record);
 }
 
 const TARGET = ['event', 'exec', 'target'];

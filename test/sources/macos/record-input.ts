@@ -27,3 +27,16 @@ export function fixtureLines(relative: string): string[] {
     .split('\n')
     .filter((line) => line !== '');
 }
+
+type JsonObject = { [key: string]: unknown };
+
+/** A fixture record with the value at `keys` replaced (or removed, for undefined). */
+export function edited(text: string, keys: readonly string[], value: unknown): string {
+  const record = JSON.parse(text) as JsonObject;
+  let parent: JsonObject = record;
+  for (const key of keys.slice(0, -1)) parent = parent[key] as JsonObject;
+  const last = keys[keys.length - 1]!;
+  if (value === undefined) delete parent[last];
+  else parent[last] = value;
+  return JSON.stringify(record);
+}
