@@ -70,6 +70,20 @@ describe('CrowdStrike FDR activity events', () => {
       });
     });
 
+    it('reads NetworkConnectIP6 from the IPv6 address columns', () => {
+      const record = {
+        ...without(fixture('crowdstrike-network-connect.json'), 'LocalAddressIP4', 'RemoteAddressIP4'),
+        event_simpleName: 'NetworkConnectIP6',
+        LocalAddressIP6: 'fd00::17',
+        RemoteAddressIP6: '2001:db8::44',
+      };
+      expect(parseOne(record).fields).toMatchObject({
+        Initiated: 'true',
+        DestinationIp: '2001:db8::44',
+        DestinationIsIpv6: 'true',
+      });
+    });
+
     it('reads a listen as the local socket inbound connections reach', () => {
       const record = { ...fixture('crowdstrike-network-connect.json'), event_simpleName: 'NetworkListenIP4' };
       const fields = parseOne(record).fields;

@@ -36,6 +36,12 @@ describe('Microsoft Defender for Endpoint activity tables', () => {
       expect(event.provenance.recordId).toBe('20411');
     });
 
+    it.each(['ConnectionFailed', 'ConnectionAttempt', 'ConnectionRequest'])('reads %s as initiated too', (action) => {
+      const record = fixture('mde-network-vboxheadless.json');
+      const properties = { ...(record.properties as Record<string, unknown>), ActionType: action };
+      expect(onlyEvent(parser().parse(recordOf({ ...record, properties }))).fields.Initiated).toBe('true');
+    });
+
     it('reports an accepted connection with the peer as source and Initiated false', () => {
       const record = fixture('mde-network-vboxheadless.json');
       const properties = { ...(record.properties as Record<string, unknown>), ActionType: 'InboundConnectionAccepted' };

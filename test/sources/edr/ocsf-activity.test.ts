@@ -31,6 +31,10 @@ describe('OCSF endpoint activity classes', () => {
       expect(parseOne(listen).fields).toMatchObject({ Initiated: 'false', DestinationPort: 40122 });
     });
 
+    it.each([4, 6])('reads activity %d (Fail, Traffic) as a connection too', (activity_id) => {
+      expect(parseOne({ ...fixture('ocsf-network-activity.json'), activity_id }).category).toBe('network_connection');
+    });
+
     it('ignores Close and Reset, and flow records that name no process (VPC flow logs)', () => {
       for (const activity_id of [2, 3, 5]) {
         expect(parser().parse(recordOf({ ...fixture('ocsf-network-activity.json'), activity_id }))).toEqual({

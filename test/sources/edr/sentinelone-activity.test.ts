@@ -138,6 +138,32 @@ describe('SentinelOne Deep Visibility activity events', () => {
     });
   });
 
+  it('reads the legacy network and registry columns', () => {
+    const connect = {
+      ...fixture('sentinelone-dv-dns.json'),
+      eventType: 'IP Connect',
+      direction: 'OUTGOING',
+      srcIp: '10.30.1.22',
+      srcPort: 51000,
+      dstIp: '192.0.2.50',
+      dstPort: 443,
+    };
+    expect(parseOne(connect).fields).toMatchObject({
+      Initiated: 'true',
+      DestinationIp: '192.0.2.50',
+      DestinationPort: 443,
+    });
+    const registry = {
+      ...fixture('sentinelone-dv-dns.json'),
+      eventType: 'Registry Key Create',
+      registryPath: 'MACHINE\\SOFTWARE\\VMware, Inc.',
+    };
+    expect(parseOne(registry).fields).toMatchObject({
+      TargetObject: 'HKLM\\SOFTWARE\\VMware, Inc.',
+      EventType: 'CreateKey',
+    });
+  });
+
   describe('near misses and malformed events', () => {
     it.each(['Login', 'Module Load', 'Task Register', 'Behavioral Indicators'])('yields nothing for %s', (type) => {
       const record = { ...fixture('sentinelone-sdl-ip-connect.json'), 'event.type': type };
