@@ -85,6 +85,7 @@ const MODEL_FIELDS: Record<FieldName, true> = {
   SignatureStatus: true,
   TargetFilename: true,
   TargetFilenameNew: true,
+  SourceFilename: true,
   CreationUtcTime: true,
   PreviousCreationUtcTime: true,
   IsExecutable: true,

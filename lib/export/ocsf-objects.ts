@@ -93,8 +93,18 @@ export function fileOf(
   return compact({ name: baseName(path), path, type_id: 1, type: 'Regular File', ...details });
 }
 
-/** The new process of a process_creation / script event as an OCSF `process`, its parent nested. */
-export function processOf(fields: FieldReader): Record<string, unknown> | undefined {
+/**
+ * Which file details describe the process's own image: all of them for a process event; its version info but not
+ * Hashes when the event is about another file (Hashes then describe that file); none for a load, where Sysmon's
+ * version info and Hashes describe the loaded module.
+ */
+export type ProcessFileDetails = 'all' | 'version' | 'none';
+
+/** A process as an OCSF `process`, its parent nested: the new process of a launch, the actor of any other event. */
+export function processOf(
+  fields: FieldReader,
+  details: ProcessFileDetails = 'all',
+): Record<string, unknown> | undefined {
   const image = fields.take('Image');
   return compact({
     pid: fields.take('ProcessId'),
@@ -102,7 +112,10 @@ export function processOf(fields: FieldReader): Record<string, unknown> | undefi
     name: image === undefined ? undefined : baseName(image),
     cmd_line: fields.take('CommandLine'),
     // File details are only claimed when there is a file to hang them on; otherwise they stay unmapped.
-    file: image === undefined ? undefined : fileOf(image, fileDetailsOf(fields)),
+    file:
+      image === undefined
+        ? undefined
+        : fileOf(image, details === 'none' ? {} : fileDetailsOf(fields, details === 'all')),
     user: userOf(fields),
     integrity: fields.take('IntegrityLevel'),
     working_directory: fields.take('CurrentDirectory'),
@@ -111,8 +124,9 @@ export function processOf(fields: FieldReader): Record<string, unknown> | undefi
   });
 }
 
-function fileDetailsOf(fields: FieldReader): Record<string, unknown> {
-  const fingerprints = fingerprintsOf(fields.peek('Hashes'));
+/** Hashes (when they read as a list) and version info as OCSF `file` attributes. */
+export function fileDetailsOf(fields: FieldReader, withHashes = true): Record<string, unknown> {
+  const fingerprints = withHashes ? fingerprintsOf(fields.peek('Hashes')) : undefined;
   if (fingerprints !== undefined) fields.take('Hashes');
   const product = fields.take('Product');
   return {

@@ -1,26 +1,10 @@
 import type { EventCategory, NormalizedEvent } from '../model';
+import { activityBuilders } from './ocsf-activity';
+import { type Activity, envelope, INFORMATIONAL, type OcsfClass, type Severity } from './ocsf-envelope';
 import { compact, type FieldReader, readerOf } from './ocsf-fields';
-import {
-  cloudOf,
-  containerOf,
-  deviceOf,
-  fileOf,
-  metadataOf,
-  parentProcessOf,
-  processOf,
-  userOf,
-  WINDOWS_EXTENSION,
-} from './ocsf-objects';
+import { containerOf, fileOf, parentProcessOf, processOf, userOf, WINDOWS_EXTENSION } from './ocsf-objects';
 
 export { OCSF_VERSION } from './ocsf-objects';
-
-/** An OCSF event class: its ids and captions. */
-interface OcsfClass {
-  readonly uid: number;
-  readonly name: string;
-  readonly categoryUid: number;
-  readonly categoryName: string;
-}
 
 const PROCESS_ACTIVITY: OcsfClass = {
   uid: 1007,
@@ -48,22 +32,6 @@ const API_ACTIVITY: OcsfClass = {
 };
 const DETECTION_FINDING: OcsfClass = { uid: 2004, name: 'Detection Finding', categoryUid: 2, categoryName: 'Findings' };
 
-interface Activity {
-  readonly id: number;
-  readonly name: string;
-}
-
-/** An OCSF severity_id; for Other (99) the caption is the source's own label. */
-interface Severity {
-  readonly id: number;
-  readonly caption?: string;
-}
-
-const INFORMATIONAL: Severity = { id: 1 };
-
-/** OCSF severity_id captions. */
-const SEVERITIES = ['Unknown', 'Informational', 'Low', 'Medium', 'High', 'Critical', 'Fatal'] as const;
-
 /**
  * Falco priorities (syslog levels) on the OCSF severity scale. Lookup tables keyed by source text are Maps so that a
  * value such as "constructor" never resolves to an Object.prototype member.
@@ -79,50 +47,6 @@ const FALCO_SEVERITY: ReadonlyMap<string, number> = new Map([
   ['info', 1],
   ['debug', 1],
 ]);
-
-/** The attributes every class shares: classification, time, severity, metadata, device, cloud, unmapped. */
-function envelope(
-  event: NormalizedEvent,
-  fields: FieldReader,
-  cls: OcsfClass,
-  activity: Activity,
-  severity: Severity,
-  body: Record<string, unknown>,
-  metadataExtras: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const container = body.container;
-  const device = deviceOf(event.host, event.platform);
-  const cloud = cloudOf(event.host);
-  const profiles = [device && 'host', cloud && 'cloud', container && 'container'].filter(Boolean);
-  const metadata = metadataOf(event, fields, {
-    ...metadataExtras,
-    profiles: profiles.length > 0 ? profiles : undefined,
-  });
-  const hostExtras = compact({ cluster: event.host.cluster, log_stream: event.host.logStream });
-  const unmapped = compact({
-    ...fields.rest(),
-    host: hostExtras,
-    vmsentry: { category: event.category, platform: event.platform, provenance: event.provenance },
-  });
-  return compact({
-    class_uid: cls.uid,
-    class_name: cls.name,
-    category_uid: cls.categoryUid,
-    category_name: cls.categoryName,
-    activity_id: activity.id,
-    activity_name: activity.name,
-    type_uid: cls.uid * 100 + activity.id,
-    type_name: `${cls.name}: ${activity.name}`,
-    time: event.timeMs,
-    severity_id: severity.id,
-    severity: severity.caption ?? SEVERITIES[severity.id] ?? 'Other',
-    metadata,
-    device,
-    cloud,
-    ...body,
-    unmapped,
-  }) as Record<string, unknown>;
-}
 
 function processActivity(event: NormalizedEvent, fields: FieldReader): Record<string, unknown> {
   const parent = parentProcessOf(readerOf(event.fields)); // a copy for actor.process; `fields` claims it below
@@ -284,6 +208,7 @@ const BUILDERS: Readonly<
   container_exec: apiActivity,
   cloud_api: apiActivity,
   alert: detectionFinding,
+  ...activityBuilders,
 };
 
 /**

@@ -148,7 +148,10 @@ export interface LoadFields {
 
 /** File events (Sigma file_event, file_change, file_delete, file_rename, file_access, create_stream_hash). */
 export interface FileFields {
+  /** The file acted on; for a rename (Sigma file_rename) the new path, as Sigma's taxonomy has it. */
   TargetFilename?: string;
+  /** The path a renamed file had before (Sigma file_rename's SourceFilename). */
+  SourceFilename?: string;
   /** The name a rename gave the file (source's new path). */
   TargetFilenameNew?: string;
   CreationUtcTime?: string;

@@ -12,7 +12,35 @@ const CATEGORY_CLASS: Readonly<Partial<Record<EventCategory, number>>> = {
   container_exec: 6003,
   cloud_api: 6003,
   alert: 2004,
+  network_connection: 4001,
+  dns_query: 4003,
+  file_event: 1001,
+  file_change: 1001,
+  file_delete: 1001,
+  file_rename: 1001,
+  file_access: 1001,
+  file_executable_detected: 1001,
+  image_load: 1005,
+  driver_load: 1002,
+  registry_add: 201001,
+  registry_set: 201002,
+  // A key deletion unless EventType says DeleteValue (EventType is not generated here).
+  registry_delete: 201001,
+  registry_rename: 201001,
 };
+
+/**
+ * The pieces of a field value that must survive export: mappings that split a value (hashes into fingerprints, a
+ * registry value path into key and name, Sysmon's `a;b;` answers into OCSF answers) or say a Sysmon 'true'/'false'
+ * with an enum (Initiated as direction_id, DestinationIsIpv6 as protocol_ver_id, Signed as the signature object).
+ */
+function piecesOf(name: string, value: string): string[] {
+  if (name === 'Hashes') return value.split(',').map((part) => part.split('=')[1] ?? part);
+  if (name === 'TargetObject') return value.split('\\').filter((piece) => piece !== '');
+  if (name === 'QueryResults') return value.split(';').filter((piece) => piece !== '');
+  if (['Initiated', 'DestinationIsIpv6', 'Signed'].includes(name) && ['true', 'false'].includes(value)) return [];
+  return [value];
+}
 
 const text = fc.string({ maxLength: 40 });
 const fieldsArbitrary: fc.Arbitrary<EventFields> = fc.record(
@@ -46,6 +74,26 @@ const fieldsArbitrary: fc.Arbitrary<EventFields> = fc.record(
     HostPathMounts: fc.array(text, { maxLength: 3 }),
     FalcoPriority: text,
     EventID: fc.integer(),
+    Initiated: fc.oneof(text, fc.constantFrom('true', 'false')),
+    Protocol: text,
+    SourcePort: fc.integer(),
+    DestinationIp: text,
+    DestinationPort: fc.integer(),
+    DestinationHostname: text,
+    DestinationIsIpv6: fc.oneof(text, fc.constantFrom('true', 'false')),
+    QueryName: text,
+    QueryStatus: fc.oneof(text, fc.constant('0')),
+    QueryResults: fc.oneof(text, fc.constant('192.0.2.1;192.0.2.2;')),
+    TargetFilename: text,
+    SourceFilename: text,
+    TargetObject: fc.oneof(text, fc.constant('HKLM\\SOFTWARE\\Run\\x')),
+    Details: text,
+    EventType: text,
+    NewName: text,
+    ImageLoaded: text,
+    Signed: fc.oneof(text, fc.constantFrom('true', 'false')),
+    Signature: text,
+    SignatureStatus: fc.oneof(text, fc.constantFrom('Valid', 'Expired')),
   },
   { requiredKeys: [] },
 );
@@ -88,9 +136,7 @@ describe('OCSF export properties', () => {
         const serialized = JSON.stringify(toOcsf(event));
         for (const [name, value] of Object.entries(event.fields)) {
           if (typeof value !== 'string' || value === '') continue;
-          // Parsed hashes become fingerprints: each digest must survive, not the joined text.
-          const pieces = name === 'Hashes' ? value.split(',').map((part) => part.split('=')[1] ?? part) : [value];
-          for (const piece of pieces) expect(serialized).toContain(JSON.stringify(piece).slice(1, -1));
+          for (const piece of piecesOf(name, value)) expect(serialized).toContain(JSON.stringify(piece).slice(1, -1));
         }
       }),
       { numRuns: 200 },

@@ -1,4 +1,4 @@
-import type { EventFields, FormatName, HostIdentity, NormalizedEvent, Platform } from '../../model';
+import type { EventCategory, EventFields, FormatName, HostIdentity, NormalizedEvent, Platform } from '../../model';
 import { defined, failure, provenanceOf, timeOf } from '../common';
 import { ok, type ParseOutcome, type RecordInput } from '../parser';
 
@@ -36,10 +36,21 @@ export function buildProcessStart(input: RecordInput, format: FormatName, start:
   if (start.fields.Image === undefined && start.fields.CommandLine === undefined) {
     return fail(input, format, 'missing-field', 'process start without image path or command line');
   }
+  return assemble(input, format, 'process_creation', start, 'process start');
+}
+
+/** The event of a category from what a parser extracted, or missing-field when it carries no usable time. */
+export function assemble(
+  input: RecordInput,
+  format: FormatName,
+  category: EventCategory,
+  start: ProcessStart,
+  what: string,
+): Built {
   const when = timeOf(start.time, input);
-  if (when === undefined) return fail(input, format, 'missing-field', 'process start without a usable time');
+  if (when === undefined) return fail(input, format, 'missing-field', `${what} without a usable time`);
   const event: NormalizedEvent = {
-    category: 'process_creation',
+    category,
     platform: start.platform,
     time: when.time,
     timeMs: when.timeMs,

@@ -104,8 +104,9 @@ describe('CrowdStrike FDR parser', () => {
   });
 
   describe('records that are not process starts or are invalid', () => {
-    it('yields no events for other event types', () => {
-      expect(parser().parse(recordOf(fixture('crowdstrike-dns-request.json')))).toEqual({ ok: true, events: [] });
+    it('yields no events for event types it does not read', () => {
+      const record = { ...fixture('crowdstrike-dns-request.json'), event_simpleName: 'UserLogon' };
+      expect(parser().parse(recordOf(record))).toEqual({ ok: true, events: [] });
     });
 
     it('fails with missing-field for a process start with neither image nor command line', () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { ParseErrorCode } from '../../../lib/model';
+import type { EventCategory, EventFields, ParseErrorCode } from '../../../lib/model';
 import { crowdStrikeFdrParser } from '../../../lib/sources/edr/crowdstrike-fdr';
 import { ecsParser } from '../../../lib/sources/edr/ecs';
 import { mdeParser } from '../../../lib/sources/edr/mde';
@@ -12,17 +12,87 @@ const PARSERS: readonly [string, ParserFactory, readonly string[]][] = [
   [
     'crowdstrike-fdr',
     crowdStrikeFdrParser,
-    ['crowdstrike-pr2-vboxmanage-windows.json', 'crowdstrike-synthetic-linux.json'],
+    [
+      'crowdstrike-pr2-vboxmanage-windows.json',
+      'crowdstrike-synthetic-linux.json',
+      'crowdstrike-network-connect.json',
+      'crowdstrike-dns-request.json',
+      'crowdstrike-driverload.json',
+      'crowdstrike-pe-written.json',
+    ],
   ],
-  ['mde', mdeParser, ['mde-streaming-wsl-import.json', 'mde-hunting-row-linux.json']],
+  [
+    'mde',
+    mdeParser,
+    [
+      'mde-streaming-wsl-import.json',
+      'mde-hunting-row-linux.json',
+      'mde-network-vboxheadless.json',
+      'mde-file-vdi-created.json',
+      'mde-registry-service.json',
+      'mde-imageload-vboxrt.json',
+      'mde-driverload-vboxdrv.json',
+      'mde-dns-response.json',
+    ],
+  ],
   [
     'sentinelone',
     sentinelOneParser,
-    ['sentinelone-sdl-vmrun.json', 'sentinelone-sdl-src-only.json', 'sentinelone-dv-vmrun.json'],
+    [
+      'sentinelone-sdl-vmrun.json',
+      'sentinelone-sdl-src-only.json',
+      'sentinelone-dv-vmrun.json',
+      'sentinelone-sdl-ip-connect.json',
+      'sentinelone-sdl-registry-value.json',
+      'sentinelone-sdl-file-creation.json',
+      'sentinelone-dv-dns.json',
+    ],
   ],
-  ['ecs', ecsParser, ['ecs-defend-qemu-linux.json', 'ecs-auditbeat-flattened.json']],
-  ['ocsf', ocsfParser, ['ocsf-docker-privileged.json']],
+  [
+    'ecs',
+    ecsParser,
+    [
+      'ecs-defend-qemu-linux.json',
+      'ecs-auditbeat-flattened.json',
+      'ecs-network-connection.json',
+      'ecs-dns-lookup.json',
+      'ecs-file-rename.json',
+      'ecs-registry-value.json',
+      'ecs-library-load.json',
+      'ecs-driver-load.json',
+    ],
+  ],
+  [
+    'ocsf',
+    ocsfParser,
+    [
+      'ocsf-docker-privileged.json',
+      'ocsf-network-activity.json',
+      'ocsf-dns-activity.json',
+      'ocsf-file-activity.json',
+      'ocsf-registry-value.json',
+      'ocsf-module-load.json',
+      'ocsf-kernel-extension.json',
+    ],
+  ],
 ];
+
+/** The field every event of a category carries: what its rules match on. */
+const SUBJECT: Readonly<Partial<Record<EventCategory, readonly (keyof EventFields)[]>>> = {
+  process_creation: ['Image', 'CommandLine'],
+  network_connection: ['DestinationIp', 'DestinationHostname', 'DestinationPort'],
+  dns_query: ['QueryName'],
+  image_load: ['ImageLoaded'],
+  driver_load: ['ImageLoaded'],
+  file_event: ['TargetFilename'],
+  file_change: ['TargetFilename'],
+  file_delete: ['TargetFilename'],
+  file_rename: ['TargetFilename'],
+  registry_add: ['TargetObject'],
+  registry_set: ['TargetObject'],
+  registry_delete: ['TargetObject'],
+  registry_rename: ['TargetObject'],
+};
 
 const CODES: readonly ParseErrorCode[] = ['invalid-record', 'missing-field', 'envelope-too-large'];
 const RUNS = 150;
@@ -31,10 +101,11 @@ const RUNS = 150;
 function expectWellFormed(outcome: ParseOutcome, input: RecordInput, format: string): void {
   if (outcome.ok) {
     for (const event of outcome.events) {
-      expect(event.category).toBe('process_creation');
+      const subject = SUBJECT[event.category];
+      expect(subject).toBeDefined();
       expect(Number.isFinite(event.timeMs)).toBe(true);
       expect(event.provenance.format).toBe(format);
-      expect(event.fields.Image ?? event.fields.CommandLine).toBeDefined();
+      expect(subject?.some((name) => event.fields[name] !== undefined)).toBe(true);
     }
     return;
   }

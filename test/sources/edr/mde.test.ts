@@ -108,8 +108,15 @@ describe('Microsoft Defender for Endpoint parser', () => {
       expect(event.fields.User).toBe('ci');
     });
 
-    it('yields nothing for rows of other action types', () => {
-      expect(parser().parse(recordOf(fixture('mde-hunting-row-network.json')))).toEqual({ ok: true, events: [] });
+    it('yields nothing for rows of action types it does not read', () => {
+      const row = { ...fixture('mde-hunting-row-network.json'), ActionType: 'ConnectionFound' };
+      expect(parser().parse(recordOf(row))).toEqual({ ok: true, events: [] });
+    });
+
+    it('reads a network row of the same feed as a network_connection of the initiating process', () => {
+      const event = onlyEvent(parser().parse(recordOf(fixture('mde-hunting-row-network.json'))));
+      expect(event.category).toBe('network_connection');
+      expect(event.fields).toMatchObject({ Image: 'curl', DestinationIp: '198.51.100.7', DestinationPort: 443 });
     });
 
     it('yields nothing for a Sentinel row of another table', () => {

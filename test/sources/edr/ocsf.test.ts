@@ -66,8 +66,9 @@ describe('OCSF Process Activity parser', () => {
   });
 
   describe('events that are not launches', () => {
-    it('yields nothing for other classes', () => {
-      expect(parser().parse(recordOf(fixture('ocsf-file-activity.json')))).toEqual({ ok: true, events: [] });
+    it('yields nothing for classes it does not read', () => {
+      const http = { ...fixture('ocsf-file-activity.json'), class_uid: 4002, type_uid: 400201 };
+      expect(parser().parse(recordOf(http))).toEqual({ ok: true, events: [] });
     });
 
     it('yields nothing for other process activities', () => {
