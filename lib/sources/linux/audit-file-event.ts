@@ -87,7 +87,9 @@ export function fileEventOf(group: AuditGroup): NormalizedEvent | undefined {
   const fields: EventFields = defined({
     ...processContextOf(group),
     CommandLine: proctitleCommandLine(group),
-    TargetFilename: subject?.name,
+    // Sigma's file_rename: TargetFilename is the new path, SourceFilename the old one (as the EDR formats fill them).
+    TargetFilename: renamedTo?.name ?? subject?.name,
+    SourceFilename: renamedTo ? subject?.name : undefined,
     TargetFilenameNew: renamedTo?.name,
     FileOperation: operation,
     AuditKey: auditKeyOf(syscall),

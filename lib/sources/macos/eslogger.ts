@@ -184,7 +184,13 @@ function renameSubject(body: unknown): Subject {
   if (destination === undefined) return { missing: 'event.rename.destination' };
   return {
     category: 'file_rename',
-    fields: { TargetFilename: source, TargetFilenameNew: destination, FileOperation: 'rename' },
+    // Sigma's file_rename: TargetFilename is the new path, SourceFilename the old one.
+    fields: {
+      TargetFilename: destination,
+      SourceFilename: source,
+      TargetFilenameNew: destination,
+      FileOperation: 'rename',
+    },
   };
 }
 

@@ -183,7 +183,9 @@ describe('file watches on VM disks: create, rename, delete', () => {
   it('reads renameat2 as file_rename from the DELETE item to the CREATE item', () => {
     const renamed = byId(events, '1764240021.000:3302');
     expect(renamed.category).toBe('file_rename');
-    expect(renamed.fields.TargetFilename).toBe('/home/dev/Downloads/win11.vdi');
+    // Sigma's file_rename names the new path TargetFilename and the old one SourceFilename.
+    expect(renamed.fields.TargetFilename).toBe('/home/dev/.local/share/.cache/fonts.db');
+    expect(renamed.fields.SourceFilename).toBe('/home/dev/Downloads/win11.vdi');
     expect(renamed.fields.TargetFilenameNew).toBe('/home/dev/.local/share/.cache/fonts.db');
     expect(renamed.fields.FileOperation).toBe('renameat2');
   });

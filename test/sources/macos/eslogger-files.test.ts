@@ -69,15 +69,16 @@ describe('eslogger file and kext events', () => {
 
   it('reads a rename from the source path to the new path, a trailing slash on the directory not doubled', () => {
     const event = eventOf(RENAME);
-    expect(event.fields.TargetFilename).toBe('/Users/dev/Downloads/ubuntu.vdi');
-    expect(event.fields.TargetFilenameNew).toBe('/Users/dev/.hidden/fonts.cache');
+    // Sigma's file_rename names the new path TargetFilename and the old one SourceFilename.
+    expect(event.fields.TargetFilename).toBe('/Users/dev/.hidden/fonts.cache');
+    expect(event.fields.SourceFilename).toBe('/Users/dev/Downloads/ubuntu.vdi');
   });
 
   it('reads a rename onto an existing file (destination_type 0)', () => {
     const text = edited(RENAME, ['event', 'rename', 'destination'], {
       existing_file: { path: '/Users/dev/.hidden/old.cache' },
     });
-    expect(eventOf(text).fields.TargetFilenameNew).toBe('/Users/dev/.hidden/old.cache');
+    expect(eventOf(text).fields.TargetFilename).toBe('/Users/dev/.hidden/old.cache');
   });
 
   it('reads kextload as driver_load of the kext bundle identifier, without a login user for the daemon', () => {
