@@ -4,6 +4,7 @@ import { compileDetection } from './detection-section';
 import { parseEscalations } from './escalation';
 import { routeOf } from './logsource';
 import { isMap, parseMetadata } from './metadata';
+import { placeholdersOf } from './value-matchers';
 import type { CompiledCorrelation, DocumentLoadResult, RuleLoadError, RuleLoadResult } from './types';
 
 /** Rule files bigger than this are refused before parsing (a rule is a few KB). */
@@ -50,6 +51,15 @@ export function compileDocument(doc: unknown, source: string): DocumentLoadResul
   const escalations = parseEscalations(doc['escalate']);
   if (!escalations.ok) return loadError(source, escalations.reason, doc);
   const { metadata, name, fields, related, date, modified } = meta.value;
+  const placeholders = placeholdersOf(doc['detection']);
+  const warnings = [
+    ...meta.value.warnings,
+    ...(placeholders.length > 0
+      ? [
+          `expand placeholders ${placeholders.join(', ')} have no values in vmsentry: items using them match nothing`,
+        ]
+      : []),
+  ];
   return {
     ok: true,
     rule: {
@@ -64,6 +74,7 @@ export function compileDocument(doc: unknown, source: string): DocumentLoadResul
       ...(name !== undefined ? { name } : {}),
       ...(date !== undefined ? { date } : {}),
       ...(modified !== undefined ? { modified } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
     },
   };
 }

@@ -89,7 +89,12 @@ export function loadRuleDirectory(dir: string): RuleDirectory {
     const documents = precompiled?.get(file.path) ?? parseRuleDocuments(file.text);
     for (const result of compileParsedDocuments(documents, file.source)) {
       if (!result.ok) errors.push(result.error);
-      else if ('rule' in result) rules.push(result.rule);
+      else if ('rule' in result) {
+        rules.push(result.rule);
+        for (const reason of result.rule.warnings ?? []) {
+          warnings.push({ source: file.source, ruleId: result.rule.metadata.id, title: result.rule.metadata.title, reason });
+        }
+      }
       else correlations.push(result.correlation);
     }
   }

@@ -5,7 +5,7 @@ import type { RelatedRule } from './types';
 export type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
-const RELATION_TYPES = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
+export const RELATION_TYPES: ReadonlySet<string> = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
 const TECHNIQUE_TAG = /^attack\.(t\d{4}(?:\.\d{3})?)$/i;
 
 export function isMap(value: unknown): value is Record<string, unknown> {
@@ -48,9 +48,15 @@ export interface DocumentMetadata {
   readonly related: readonly RelatedRule[];
   readonly date?: string;
   readonly modified?: string;
+  /** What the rule says that vmsentry keeps but does not understand (the rule still loads). */
+  readonly warnings: readonly string[];
 }
 
-function parseRelated(value: unknown): Field<RelatedRule[]> {
+/**
+ * `related` only documents the rule's history; it never changes what fires. A relation type outside Sigma's list
+ * (SigmaHQ has shipped `obsoletes`) is kept as written with a warning instead of refusing a working rule.
+ */
+function parseRelated(value: unknown, warnings: string[]): Field<RelatedRule[]> {
   if (value === undefined || value === null) return { ok: true, value: [] };
   if (!Array.isArray(value)) return { ok: false, reason: 'related must be a list of { id, type }' };
   const out: RelatedRule[] = [];
@@ -58,8 +64,11 @@ function parseRelated(value: unknown): Field<RelatedRule[]> {
     if (!isMap(item) || typeof item['id'] !== 'string' || typeof item['type'] !== 'string') {
       return { ok: false, reason: 'related entries need string id and type' };
     }
-    if (!RELATION_TYPES.has(item['type']))
-      return { ok: false, reason: `related type '${item['type']}' is not a Sigma relation` };
+    if (!RELATION_TYPES.has(item['type'])) {
+      warnings.push(
+        `related type '${item['type']}' is not a Sigma relation (${[...RELATION_TYPES].join(', ')}); kept as written`,
+      );
+    }
     out.push({ id: item['id'], type: item['type'] });
   }
   return { ok: true, value: out };
@@ -111,7 +120,8 @@ export function parseMetadata(doc: Record<string, unknown>, source: string): Fie
     if (!field.ok) return field;
     lists[key] = field.value;
   }
-  const related = parseRelated(doc['related']);
+  const warnings: string[] = [];
+  const related = parseRelated(doc['related'], warnings);
   if (!related.ok) return related;
   const dedup = parseDedup(doc['dedup']);
   if (!dedup.ok) return dedup;
@@ -138,6 +148,7 @@ export function parseMetadata(doc: Record<string, unknown>, source: string): Fie
       metadata,
       fields: lists['fields'] ?? [],
       related: related.value,
+      warnings,
       ...(strings['name'] !== undefined ? { name: strings['name'] } : {}),
       ...(strings['date'] !== undefined ? { date: strings['date'] } : {}),
       ...(strings['modified'] !== undefined ? { modified: strings['modified'] } : {}),

@@ -48,6 +48,7 @@ export const SERVICES: Readonly<Record<string, ServiceSource>> = {
   windefend: { products: ['windows'], channels: ['Microsoft-Windows-Windows Defender/Operational'] },
   'dns-server': { products: ['windows'], channels: ['DNS Server'] },
   'dns-server-analytic': { products: ['windows'], channels: ['Microsoft-Windows-DNS-Server/Analytical'] },
+  'dns-server-audit': { products: ['windows'], channels: ['Microsoft-Windows-DNS-Server/Audit'] },
   'dns-client': { products: ['windows'], channels: ['Microsoft-Windows-DNS Client Events/Operational'] },
   'driver-framework': { products: ['windows'], channels: ['Microsoft-Windows-DriverFrameworks-UserMode/Operational'] },
   ntlm: { products: ['windows'], channels: ['Microsoft-Windows-NTLM/Operational'] },
@@ -77,7 +78,25 @@ export const SERVICES: Readonly<Record<string, ServiceSource>> = {
   'diagnosis-scripted': { products: ['windows'], channels: ['Microsoft-Windows-Diagnosis-Scripted/Operational'] },
   'shell-core': { products: ['windows'], channels: ['Microsoft-Windows-Shell-Core/Operational'] },
   openssh: { products: ['windows'], channels: ['OpenSSH/Operational'] },
+  // pySigma spells it ldap_debug; other tools ldap or ldap-debug.
+  ldap_debug: { products: ['windows'], channels: ['Microsoft-Windows-LDAP-Client/Debug'] },
   'ldap-debug': { products: ['windows'], channels: ['Microsoft-Windows-LDAP-Client/Debug'] },
+  ldap: { products: ['windows'], channels: ['Microsoft-Windows-LDAP-Client/Debug'] },
+  'microsoft-servicebus-client': { products: ['windows'], channels: ['Microsoft-ServiceBus-Client'] },
+  bitlocker: { products: ['windows'], channels: ['Microsoft-Windows-BitLocker/BitLocker Management'] },
+  'iis-configuration': { products: ['windows'], channels: ['Microsoft-IIS-Configuration/Operational'] },
+  'kernel-event-tracing': {
+    products: ['windows'],
+    channels: ['Microsoft-Windows-Kernel-EventTracing/Admin', 'Microsoft-Windows-Kernel-EventTracing'],
+  },
+  ntfs: { products: ['windows'], channels: ['Microsoft-Windows-Ntfs/Operational'] },
+  'smbserver-security': { products: ['windows'], channels: ['Microsoft-Windows-SMBServer/Security'] },
+  'smbserver-connectivity': { products: ['windows'], channels: ['Microsoft-Windows-SMBServer/Connectivity'] },
+  'terminalservices-remoteconnectionmanager': {
+    products: ['windows'],
+    channels: ['Microsoft-Windows-TerminalServices-RemoteConnectionManager/Operational'],
+  },
+  winrm: { products: ['windows'], channels: ['Microsoft-Windows-WinRM/Operational'] },
   capi2: { products: ['windows'], channels: ['Microsoft-Windows-CAPI2/Operational'] },
   'certificateservicesclient-lifecycle-system': {
     products: ['windows'],
@@ -88,14 +107,21 @@ export const SERVICES: Readonly<Record<string, ServiceSource>> = {
   'appxpackaging-om': { products: ['windows'], channels: ['Microsoft-Windows-AppxPackaging/Operational'] },
   'appmodel-runtime': { products: ['windows'], channels: ['Microsoft-Windows-AppModel-Runtime/Admin'] },
   vhdmp: { products: ['windows'], channels: ['Microsoft-Windows-VHDMP/Operational'] },
-  'kernel-shimengine': { products: ['windows'], channels: ['Microsoft-Windows-Kernel-ShimEngine/Operational'] },
+  'kernel-shimengine': {
+    products: ['windows'],
+    channels: ['Microsoft-Windows-Kernel-ShimEngine/Operational', 'Microsoft-Windows-Kernel-ShimEngine/Diagnostic'],
+  },
   'hyper-v-vmms': {
     products: ['windows'],
     channels: ['Microsoft-Windows-Hyper-V-VMMS-Admin', 'Microsoft-Windows-Hyper-V-VMMS-Operational'],
   },
   'hyper-v-worker': {
     products: ['windows'],
-    channels: ['Microsoft-Windows-Hyper-V-Worker-Admin', 'Microsoft-Windows-Hyper-V-Worker-Operational'],
+    channels: [
+      'Microsoft-Windows-Hyper-V-Worker-Admin',
+      'Microsoft-Windows-Hyper-V-Worker-Operational',
+      'Microsoft-Windows-Hyper-V-Worker',
+    ],
   },
   // Other products: the service is a format
   auditd: { products: ['linux'], formats: ['auditd'] },

@@ -68,6 +68,8 @@ export interface CompiledRule {
   readonly related: readonly RelatedRule[];
   readonly date?: string;
   readonly modified?: string;
+  /** What loaded but may not work as its author meant (unresolved `expand` placeholders, unknown relations). */
+  readonly warnings?: readonly string[];
 }
 
 export type RuleLoadResult = { ok: true; rule: CompiledRule } | { ok: false; error: RuleLoadError };

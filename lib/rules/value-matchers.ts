@@ -41,6 +41,7 @@ const SUPPORTED_MODIFIERS = new Set([
   'gt',
   'gte',
   'fieldref',
+  'expand',
 ]);
 
 type Scalar = string | number | boolean | null;
@@ -251,13 +252,12 @@ function compileFieldref(values: readonly Scalar[], field: string, mods: Readonl
   return combine(items, mods.has('all'));
 }
 
-const EXCLUSIVE = ['re', 'cidr', 'lt', 'lte', 'gt', 'gte', 'exists', 'fieldref'];
+const EXCLUSIVE = ['re', 'cidr', 'lt', 'lte', 'gt', 'gte', 'exists', 'fieldref', 'expand'];
 const POSITION = ['contains', 'startswith', 'endswith'];
 const TRANSFORM = ['windash', 'base64', 'base64offset', 'utf16le', 'utf16be', 'wide'];
 
 function validateModifiers(mods: readonly string[]): string | undefined {
   for (const mod of mods) {
-    if (mod === 'expand') return "modifier 'expand' needs placeholder values from a processing pipeline; not supported";
     if (!SUPPORTED_MODIFIERS.has(mod)) return `unknown modifier '${mod}'`;
   }
   const set = new Set(mods);
@@ -269,7 +269,11 @@ function validateModifiers(mods: readonly string[]): string | undefined {
     if (set.has(flag) && !set.has('re')) return `modifier '${flag}' only applies to re`;
   const only = exclusive[0];
   if (only && only !== 'fieldref') {
-    const allowed = new Set([only, 'all', ...(only === 're' ? ['i', 'm', 's', 'cased'] : [])]);
+    const extras: Readonly<Record<string, readonly string[]>> = {
+      re: ['i', 'm', 's', 'cased'],
+      expand: [...POSITION, 'cased', 'windash'],
+    };
+    const allowed = new Set([only, 'all', ...(extras[only] ?? [])]);
     const extra = mods.filter((mod) => !allowed.has(mod));
     if (extra.length > 0) return `modifier '${only}' cannot be combined with ${extra.join(', ')}`;
   }
@@ -302,7 +306,27 @@ export function compileFieldItem(key: string, rawValue: unknown): Compiled {
   return result.ok ? result : fail(`${result.reason} (in '${key}')`);
 }
 
+/** `%name%` placeholders of an `expand` value. */
+const PLACEHOLDER = /%[^%\s]+%/;
+
+/**
+ * `expand` values name placeholders (`%Admins_Workstations%`) that a deployment fills with its own values. vmsentry
+ * has no placeholder values, so an item with a placeholder matches nothing: in a selection the rule cannot fire
+ * through it, in a `not` filter the filter never excludes (more alerts, never fewer). The loader reports every such
+ * rule with a warning (placeholdersOf), so the gap is visible. A value without a placeholder is a plain string.
+ */
+function compileExpand(field: string, mods: ReadonlySet<string>, values: readonly Scalar[]): Compiled {
+  if (!values.every((value) => typeof value === 'string')) return fail('expand values must be strings');
+  const literal = values.filter((value) => !PLACEHOLDER.test(value as string));
+  if (literal.length === 0 || (mods.has('all') && literal.length < values.length)) {
+    return { ok: true, evaluate: () => false, anchors: null };
+  }
+  const rest = new Set([...mods].filter((mod) => mod !== 'expand'));
+  return compileValues(field, rest, literal);
+}
+
 function compileValues(field: string, mods: ReadonlySet<string>, values: readonly Scalar[]): Compiled {
+  if (mods.has('expand')) return compileExpand(field, mods, values);
   if (mods.has('exists')) {
     const [want, ...rest] = values;
     if (typeof want !== 'boolean' || rest.length > 0) return fail('exists takes true or false');
@@ -330,6 +354,21 @@ function compileValues(field: string, mods: ReadonlySet<string>, values: readonl
     items.push(compiled);
   }
   return combine(items, mods.has('all'));
+}
+
+/** Placeholder names (`%name%`) used with `expand` anywhere in a detection section, sorted, each once. */
+export function placeholdersOf(detection: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown, expand: boolean): void => {
+    if (Array.isArray(value)) for (const item of value) visit(item, expand);
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) visit(inner, key.split('|').slice(1).includes('expand'));
+    } else if (expand && typeof value === 'string') {
+      for (const match of value.matchAll(/%[^%\s]+%/g)) found.add(match[0]);
+    }
+  };
+  visit(detection, false);
+  return [...found].sort();
 }
 
 /** A keyword (a list entry without field name): contained anywhere in the event's text, case-insensitive. */

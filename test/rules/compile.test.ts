@@ -66,7 +66,7 @@ describe('rule loading', () => {
       [{ level: 'severe' }, /not a Sigma level/],
       [{ status: 'great' }, /not a Sigma status/],
       [{ tags: 'attack.t1564' }, /tags must be a list/],
-      [{ related: [{ id: 'x', type: 'cousin' }] }, /not a Sigma relation/],
+      [{ related: [{ id: 'x' }] }, /related entries need string id and type/],
       [{ detection: undefined }, /detection is required/],
       [{ logsource: undefined }, /logsource is required/],
     ])('rejects %p', (patch, reason) => {
