@@ -10,6 +10,8 @@ export interface LoadedRuleSources {
   readonly rules: CompiledRule[];
   readonly correlations: CompiledCorrelation[];
   readonly errors: RuleLoadError[];
+  /** Rules that loaded but may not work as written (unresolved placeholders, unknown relations). */
+  readonly warnings: RuleLoadError[];
   readonly directories: readonly string[];
 }
 
@@ -43,10 +45,12 @@ export function loadRuleSources(directories: readonly string[]): LoadedRuleSourc
   const rules: CompiledRule[] = [];
   const correlations: CompiledCorrelation[] = [];
   const errors: RuleLoadError[] = [];
+  const warnings: RuleLoadError[] = [];
   const seen = new Map<string, string>();
   for (const dir of directories) {
     const loaded = loadRuleDirectory(dir);
     errors.push(...loaded.errors);
+    warnings.push(...(loaded.warnings ?? []));
     for (const item of [...loaded.rules, ...loaded.correlations]) {
       const source = item.metadata.source ?? dir;
       const first = seen.get(item.metadata.id);
@@ -64,7 +68,7 @@ export function loadRuleSources(directories: readonly string[]): LoadedRuleSourc
       else correlations.push(item);
     }
   }
-  return { rules, correlations, errors, directories };
+  return { rules, correlations, errors, warnings, directories };
 }
 
 export function describeLoadError(error: RuleLoadError): string {

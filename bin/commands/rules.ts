@@ -3,12 +3,15 @@
  * say, and whether its metadata is complete enough for alerts and allowlists.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { CompiledCorrelation, CompiledRule } from '../../lib/rules';
 import { listRuleFiles } from '../../lib/rules';
 import {
+  countByClass,
   duplicateIds,
   formatTable,
+  isPolicyProblem,
   type LintProblem,
   lintRuleText,
   parseRuleSamples,
@@ -17,12 +20,14 @@ import {
   type SampleResult,
 } from '../../lib/scan';
 import { type CliIo, EXIT, errorLine, processIo, writeLine } from '../cli-io';
-import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
+import { BUILTIN_RULES_DIR, collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
 
 interface RulesOptions {
   readonly rules: string[];
   readonly builtin: boolean;
   readonly json?: boolean;
+  /** lint: hold every directory to the built-in pack's metadata policy. */
+  readonly packPolicy?: boolean;
 }
 
 function addRuleOptions(command: Command): Command {
@@ -44,9 +49,24 @@ export function register(program: Command): void {
     },
   );
   addRuleOptions(
-    rules.command('lint').description('check Sigma validity, required metadata and unique ids; exit 1 on problems'),
-  ).action(async (options: RulesOptions) => {
-    process.exitCode = await lintRules(options, processIo);
+    rules
+      .command('lint')
+      .description(
+        'check that every rule loads (and why not), required metadata and unique ids; summarise the reasons; exit 1 on problems',
+      )
+      .argument(
+        '[dirs...]',
+        'rule directories to lint instead of the built-in pack (e.g. a SigmaHQ rules/windows tree)',
+      )
+      .option(
+        '--pack-policy',
+        "hold these rules to the built-in pack's metadata policy (dedup, ATT&CK tags, false positives, author): problems, not warnings",
+      ),
+  ).action(async (dirs: string[], options: RulesOptions) => {
+    process.exitCode = await lintRules(
+      dirs.length > 0 ? { ...options, builtin: false, rules: [...dirs, ...options.rules] } : options,
+      processIo,
+    );
   });
 }
 
@@ -151,25 +171,66 @@ export async function testRules(options: RulesOptions, io: CliIo): Promise<numbe
   return failed > 0 ? EXIT.internal : EXIT.ok;
 }
 
+interface LintFinding extends LintProblem {
+  readonly level: 'problem' | 'warning';
+}
+
+/**
+ * Where a rule file is, for the user: relative to the directory they named (a SigmaHQ checkout's
+ * `windows/builtin/...`), or to the working directory for the built-in pack.
+ */
+function displayPathOf(directories: readonly string[]): (source: string) => string {
+  const roots = directories
+    .filter((dir) => path.resolve(dir) !== BUILTIN_RULES_DIR)
+    .map((dir) => path.resolve(dir))
+    .sort((a, b) => b.length - a.length);
+  return (source) => {
+    const absolute = path.resolve(source);
+    const root = roots.find((dir) => absolute === dir || absolute.startsWith(`${dir}${path.sep}`));
+    return root ? path.relative(root, absolute) || path.basename(absolute) : source;
+  };
+}
+
+/**
+ * Every problem of every rule in one run: rules that do not load (with the loader's reason), metadata gaps, duplicate
+ * ids, and load warnings. The built-in pack must meet vmsentry's metadata policy; a third-party rule (SigmaHQ's) only
+ * gets warnings for it, since Sigma does not require dedup, ATT&CK tags or false positives. The summary counts the
+ * rules that did not load by reason class.
+ */
 export async function lintRules(options: RulesOptions, io: CliIo): Promise<number> {
   const directories = ruleDirectories(options);
-  const problems: LintProblem[] = [];
+  const display = displayPathOf(directories);
+  const findings: LintFinding[] = [];
   let files = 0;
   for (const dir of directories) {
+    const own = options.packPolicy === true || path.resolve(dir) === BUILTIN_RULES_DIR;
     for (const file of listRuleFiles(dir)) {
       files++;
-      const source = file.startsWith(`${process.cwd()}/`) ? file.slice(process.cwd().length + 1) : file;
-      problems.push(...lintRuleText(readFileSync(file, 'utf8'), source));
+      const source = path.relative(process.cwd(), file) || file;
+      for (const problem of lintRuleText(readFileSync(file, 'utf8'), source)) {
+        // The loader reports unreadable documents as not loaded; a third-party rule's policy gaps are warnings, and
+        // vmsentry-only extensions (dedup) are not asked of it at all.
+        if (!own && (!isPolicyProblem(problem.problem) || problem.problem.startsWith('dedup.'))) continue;
+        findings.push({ ...problem, level: own ? 'problem' : 'warning' });
+      }
     }
   }
-  // Sigma validity is the compiler's verdict; duplicate ids are checked across every directory.
   const loaded = loadRuleSources(directories);
-  for (const error of loaded.errors) {
-    if (error.reason.startsWith('duplicate rule id')) continue;
-    problems.push({
+  const notLoaded = loaded.errors.filter((error) => !error.reason.startsWith('duplicate rule id'));
+  for (const error of notLoaded) {
+    findings.push({
       source: error.source,
       ...(error.ruleId !== undefined ? { ruleId: error.ruleId } : {}),
-      problem: `not valid Sigma: ${error.reason}`,
+      problem: `not loaded: ${error.reason}`,
+      level: 'problem',
+    });
+  }
+  for (const warning of loaded.warnings) {
+    findings.push({
+      source: warning.source,
+      ...(warning.ruleId !== undefined ? { ruleId: warning.ruleId } : {}),
+      problem: warning.reason,
+      level: 'warning',
     });
   }
   const all = [...loaded.rules, ...loaded.correlations].map((item) => ({
@@ -179,13 +240,32 @@ export async function lintRules(options: RulesOptions, io: CliIo): Promise<numbe
   const rejected = loaded.errors.filter(
     (error) => error.reason.startsWith('duplicate rule id') && error.ruleId !== undefined,
   );
-  problems.push(
-    ...duplicateIds([...all, ...rejected.map((error) => ({ id: error.ruleId as string, source: error.source }))]),
-  );
-  for (const problem of problems) {
-    const which = problem.ruleId ? ` [${problem.ruleId}]` : '';
-    await writeLine(io.stdout, `${problem.source}${which}: ${problem.problem}`);
+  for (const problem of duplicateIds([
+    ...all,
+    ...rejected.map((error) => ({ id: error.ruleId as string, source: error.source })),
+  ])) {
+    findings.push({ ...problem, level: 'problem' });
   }
-  errorLine(io, `${files} file(s), ${all.length} rule(s) checked, ${problems.length} problem(s)`);
-  return problems.length > 0 ? EXIT.internal : EXIT.ok;
+  findings.sort((a, b) => display(a.source).localeCompare(display(b.source)));
+  for (const finding of findings) {
+    const which = finding.ruleId ? ` [${finding.ruleId}]` : '';
+    const level = finding.level === 'warning' ? 'warning: ' : '';
+    await writeLine(io.stdout, `${display(finding.source)}${which}: ${level}${finding.problem}`);
+  }
+  const problems = findings.filter((finding) => finding.level === 'problem').length;
+  const warnings = findings.length - problems;
+  const total = all.length + notLoaded.length;
+  const rate = total > 0 ? ` (${((100 * all.length) / total).toFixed(1)} % load)` : '';
+  errorLine(
+    io,
+    `${files} file(s), ${all.length} rule(s) loaded, ${notLoaded.length} not loaded${rate}, ` +
+      `${problems} problem(s), ${warnings} warning(s)`,
+  );
+  if (notLoaded.length > 0) {
+    errorLine(io, 'not loaded, by reason:');
+    for (const [name, count] of countByClass(notLoaded.map((error) => error.reason))) {
+      errorLine(io, `${String(count).padStart(7)}  ${name}`);
+    }
+  }
+  return problems > 0 ? EXIT.internal : EXIT.ok;
 }

@@ -4,8 +4,8 @@ import { compileDetection } from './detection-section';
 import { parseEscalations } from './escalation';
 import { routeOf } from './logsource';
 import { isMap, parseMetadata } from './metadata';
-import { placeholdersOf } from './value-matchers';
 import type { CompiledCorrelation, DocumentLoadResult, RuleLoadError, RuleLoadResult } from './types';
+import { placeholdersOf } from './value-matchers';
 
 /** Rule files bigger than this are refused before parsing (a rule is a few KB). */
 export const MAX_RULE_TEXT = 1_000_000;
@@ -55,9 +55,7 @@ export function compileDocument(doc: unknown, source: string): DocumentLoadResul
   const warnings = [
     ...meta.value.warnings,
     ...(placeholders.length > 0
-      ? [
-          `expand placeholders ${placeholders.join(', ')} have no values in vmsentry: items using them match nothing`,
-        ]
+      ? [`expand placeholders ${placeholders.join(', ')} have no values in vmsentry: items using them match nothing`]
       : []),
   ];
   return {

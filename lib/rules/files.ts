@@ -92,10 +92,14 @@ export function loadRuleDirectory(dir: string): RuleDirectory {
       else if ('rule' in result) {
         rules.push(result.rule);
         for (const reason of result.rule.warnings ?? []) {
-          warnings.push({ source: file.source, ruleId: result.rule.metadata.id, title: result.rule.metadata.title, reason });
+          warnings.push({
+            source: file.source,
+            ruleId: result.rule.metadata.id,
+            title: result.rule.metadata.title,
+            reason,
+          });
         }
-      }
-      else correlations.push(result.correlation);
+      } else correlations.push(result.correlation);
     }
   }
   return {

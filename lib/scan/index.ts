@@ -1,6 +1,14 @@
 export { SCAN_DEDUP_WINDOW_SECONDS, ScanAlertBuilder, type ScanRecord } from './record';
 export { formatAlertTable, formatSummary } from './report';
-export { duplicateIds, type LintProblem, lintRuleDocument, lintRuleText } from './rule-lint';
+export {
+  countByClass,
+  duplicateIds,
+  isPolicyProblem,
+  type LintProblem,
+  lintRuleDocument,
+  lintRuleText,
+  reasonClass,
+} from './rule-lint';
 export {
   parseRuleSamples,
   type RuleSamples,

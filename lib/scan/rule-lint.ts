@@ -99,3 +99,52 @@ export function duplicateIds(rules: readonly { readonly id: string; readonly sou
   }
   return problems;
 }
+
+/**
+ * Problems a third-party rule (SigmaHQ's, a vendor's) may have without being wrong: metadata vmsentry's own pack
+ * requires (dedup, ATT&CK tags, false positives) but Sigma does not. Reported as warnings for such rules.
+ */
+export function isPolicyProblem(problem: string): boolean {
+  return !/^(not YAML|document is not a map|neither detection nor correlation)/.test(problem);
+}
+
+/** Classes of load failure, most specific first: what a summary counts rules by. */
+const REASON_CLASSES: readonly (readonly [RegExp, string])[] = [
+  [/logsource category '.*' is not produced/, 'logsource category not produced by any vmsentry source'],
+  [/logsource category '.*' never occurs in service/, 'logsource category never occurs in its service'],
+  [/logsource service '.*' is not supported/, 'logsource service not supported'],
+  [/logsource service '.*' does not exist for product/, 'logsource service not of its product'],
+  [/logsource product '.*' is not supported/, 'logsource product not supported'],
+  [/aggregation|timeframe/, "legacy aggregation (timeframe, '| count()'): write a correlation rule"],
+  [/collection action/, 'Sigma collection action (global/reset/repeat)'],
+  [/unknown modifier/, 'unknown modifier'],
+  [
+    /cannot be combined|are exclusive|only applies to|only make sense|requires contains|is repeated/,
+    'invalid modifier combination',
+  ],
+  [/windash would expand/, 'windash expansion too large'],
+  [/backreferences|lookaround/, 'regular expression needs backtracking (lookaround, backreference)'],
+  [/regular expression|re values/, 'regular expression refused'],
+  [/invalid CIDR/, 'invalid CIDR range'],
+  [/invalid YAML|not YAML|larger than|more than \d+ YAML documents/, 'invalid or oversized YAML'],
+  [/duplicate rule id/, 'duplicate rule id'],
+  [/correlation/, 'correlation rule not supported'],
+  [/condition|search identifier/, 'invalid detection or condition'],
+  [/is required|must be|not a Sigma|need string/, 'invalid metadata'],
+];
+
+/** The class of a load failure reason, for counting; an unknown reason is its own class with quoted parts elided. */
+export function reasonClass(reason: string): string {
+  for (const [pattern, name] of REASON_CLASSES) if (pattern.test(reason)) return name;
+  return reason.replace(/'[^']*'/g, "'…'").slice(0, 120);
+}
+
+/** Count per class, largest first (ties by name). */
+export function countByClass(reasons: readonly string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) {
+    const name = reasonClass(reason);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
