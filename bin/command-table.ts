@@ -17,6 +17,10 @@ export const COMMANDS: readonly { readonly name: string; readonly load: () => Re
   { name: 'validate', load: () => (require('./commands/validate') as typeof import('./commands/validate')).register },
   { name: 'hunt', load: () => (require('./commands/hunt') as typeof import('./commands/hunt')).register },
   { name: 'redrive', load: () => (require('./commands/redrive') as typeof import('./commands/redrive')).register },
+  {
+    name: 'sigma-compat',
+    load: () => (require('./commands/sigma-compat') as typeof import('./commands/sigma-compat')).register,
+  },
 ];
 /**
  * The commands a run needs: the one its first word names, none for a bare `--version`, every one for help or an
