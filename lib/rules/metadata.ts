@@ -4,6 +4,7 @@ import type { RelatedRule } from './types';
 
 export type Field<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+const DEFAULT_LEVEL = 'medium';
 const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
 export const RELATION_TYPES: ReadonlySet<string> = new Set(['derived', 'obsolete', 'merged', 'renamed', 'similar']);
 const TECHNIQUE_TAG = /^attack\.(t\d{4}(?:\.\d{3})?)$/i;
@@ -89,16 +90,18 @@ function parseDedup(value: unknown): Field<{ fields: string[]; windowSeconds?: n
 }
 
 /**
- * Rule metadata shared by detection and correlation rules, validated. `title`, `id` and `level` are required:
- * alerts, dedup keys and allowlists need them.
+ * Rule metadata shared by detection and correlation rules, validated. `title` and `id` are required: alerts, dedup
+ * keys and allowlists need them. A missing `level` (optional in Sigma) is medium, with a warning.
  */
 export function parseMetadata(doc: Record<string, unknown>, source: string): Field<DocumentMetadata> {
   const title = doc['title'];
   if (typeof title !== 'string' || title.trim() === '') return { ok: false, reason: 'title is required' };
   const id = doc['id'];
   if (typeof id !== 'string' || id.trim() === '') return { ok: false, reason: 'id is required' };
-  const level = doc['level'];
-  if (level === undefined) return { ok: false, reason: 'level is required' };
+  const warnings: string[] = [];
+  // Sigma makes level optional; an alert needs a severity, so a rule without one alerts at medium and says so.
+  const level = doc['level'] ?? DEFAULT_LEVEL;
+  if (doc['level'] === undefined) warnings.push(`level is missing; its alerts are ${DEFAULT_LEVEL}`);
   if (!isSeverity(level)) return { ok: false, reason: `level '${String(level)}' is not a Sigma level` };
   const strings: Record<string, string | undefined> = {};
   for (const key of ['description', 'author', 'status', 'date', 'modified', 'response', 'name']) {
@@ -120,7 +123,6 @@ export function parseMetadata(doc: Record<string, unknown>, source: string): Fie
     if (!field.ok) return field;
     lists[key] = field.value;
   }
-  const warnings: string[] = [];
   const related = parseRelated(doc['related'], warnings);
   if (!related.ok) return related;
   const dedup = parseDedup(doc['dedup']);

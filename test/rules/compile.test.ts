@@ -62,7 +62,6 @@ describe('rule loading', () => {
     it.each([
       [{ title: undefined }, /title is required/],
       [{ id: undefined }, /id is required/],
-      [{ level: undefined }, /level is required/],
       [{ level: 'severe' }, /not a Sigma level/],
       [{ status: 'great' }, /not a Sigma status/],
       [{ tags: 'attack.t1564' }, /tags must be a list/],

@@ -50,6 +50,24 @@ level: high
     ).toMatch(/related entries need string id and type/);
   });
 
+  it('loads a rule without level (optional in Sigma) at medium, with a warning', () => {
+    const rule = compileOne(`${HEAD}logsource: { product: windows, service: system }
+detection:
+    selection:
+        EventID: 7045
+        ServiceName|contains: [vboxdrv, vboxnetadp]
+    condition: selection
+`);
+    expect(rule.metadata.severity).toBe('medium');
+    expect(rule.warnings).toEqual(['level is missing; its alerts are medium']);
+    expect(
+      loadErrorOf(`${HEAD}logsource: { product: windows, service: system }
+detection: { selection: { EventID: 7045 }, condition: selection }
+level: severe
+`),
+    ).toMatch(/level 'severe' is not a Sigma level/);
+  });
+
   describe('expand placeholders', () => {
     const rule = compileOne(`${HEAD}logsource:
     product: windows

@@ -307,7 +307,9 @@ describe('Sigma value matching', () => {
   describe('unsupported modifiers', () => {
     it('are load errors that name the modifier', () => {
       expect(loadErrorOf(ruleYaml({ s: { 'Image|bogus': 'x' }, condition: 's' }))).toMatch(/unknown modifier 'bogus'/);
-      expect(loadErrorOf(ruleYaml({ s: { 'Image|expand|cidr': '%x%' }, condition: 's' }))).toMatch(/cannot be combined/);
+      expect(loadErrorOf(ruleYaml({ s: { 'Image|expand|cidr': '%x%' }, condition: 's' }))).toMatch(
+        /cannot be combined/,
+      );
       expect(loadErrorOf(ruleYaml({ s: { 'Image|contains|endswith': 'x' }, condition: 's' }))).toMatch(/exclusive/);
       expect(loadErrorOf(ruleYaml({ s: { 'Image|re|contains': 'x' }, condition: 's' }))).toMatch(/cannot be combined/);
       expect(loadErrorOf(ruleYaml({ s: { 'Image|i': 'x' }, condition: 's' }))).toMatch(/only applies to re/);
