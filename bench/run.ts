@@ -26,6 +26,7 @@ import { benchCloudWatchHandler, benchConfig, benchEdrHandler } from './handlers
 import { eventsPerSecond, median, paired } from './measure';
 import { stubCounts } from './memory-ports';
 import { scaledPack } from './rule-variants';
+import { writeSigmaHqShapedTree } from './sigmahq-shaped';
 
 const REPO = path.join(__dirname, '..');
 const RULES_DIR = path.join(REPO, 'rules');
@@ -155,6 +156,44 @@ async function throughput(options: Options, report: Report): Promise<void> {
         detect_cost_ratio: round2(detectOnly.candidateMs / detectOnly.baselineMs),
       }),
     );
+  }
+
+  if (wants('sigmahq-windows')) {
+    // SigmaHQ's rules/windows tree loaded beside the pack: a real checkout when VMSENTRY_SIGMA_DIR names one, else a
+    // generated stand-in of the same shape (bench/sigmahq-shaped.ts).
+    const given = process.env['VMSENTRY_SIGMA_DIR'];
+    const dir = given ?? mkdtempSync(path.join(tmpdir(), 'vmsentry-bench-sigmahq-'));
+    try {
+      const generated = given ? undefined : writeSigmaHqShapedTree(dir);
+      const started = performance.now();
+      const tree = loadRuleDirectory(dir);
+      const loadMs = performance.now() - started;
+      const pack = loadRuleDirectory(RULES_DIR).rules;
+      const combined = RuleSet.from([...pack, ...tree.rules]);
+      const parsed = parseRecords(decodeOrThrow(event).records).events;
+      const detectWith = (set: RuleSet) => () => {
+        for (const item of parsed) set.match(item);
+      };
+      const detectOnly = await paired(detectWith(rules.ruleSet), detectWith(combined), options.rounds);
+      const full = await paired(
+        baseline,
+        () => {
+          for (const item of parseRecords(decodeOrThrow(event).records).events) combined.match(item);
+        },
+        options.rounds,
+      );
+      report.add(
+        throughputRow('parse+detect-sigmahq-windows', events, full.baselineMs, full.candidateMs, {
+          tree: given ? 'VMSENTRY_SIGMA_DIR' : `generated stand-in (${generated} rules)`,
+          rules_loaded: tree.rules.length,
+          rules_not_loaded: tree.errors.length,
+          load_ms: round2(loadMs),
+          detect_cost_ratio_to_pack: round2(detectOnly.candidateMs / detectOnly.baselineMs),
+        }),
+      );
+    } finally {
+      if (!given) rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   if (wants('cloudwatch-handler')) {
