@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { prng } from './corpus';
 
 /** Rules per logsource, rounded from the size of each folder of SigmaHQ's rules/windows (about 2,400 rules). */
 const SHAPE: readonly { readonly logsource: Record<string, string>; readonly count: number; readonly kind: Kind }[] = [
@@ -31,18 +32,6 @@ const SHAPE: readonly { readonly logsource: Record<string, string>; readonly cou
 ];
 
 type Kind = 'process' | 'registry' | 'file' | 'image' | 'network' | 'dns' | 'pipe' | 'access' | 'script' | 'builtin';
-
-/** Mulberry32: a small seeded generator, so every run benchmarks the same tree. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ['zor', 'qua', 'mex', 'tiv', 'lun', 'brak', 'sel', 'dov', 'pry', 'kan', 'vex', 'ulm', 'rit', 'gos'];
 
@@ -148,7 +137,7 @@ function detectionOf(kind: Kind, next: () => number): Record<string, unknown> {
  * shrinks every folder in proportion (tests load a tenth of it).
  */
 export function writeSigmaHqShapedTree(dir: string, options: { seed?: number; scale?: number } = {}): number {
-  const next = random(options.seed ?? 11);
+  const next = prng(options.seed ?? 11);
   let written = 0;
   for (const shape of SHAPE) {
     const { logsource, kind } = shape;
