@@ -3,9 +3,10 @@
  *
  * Supported: rules (metadata, logsource routing, detection with maps / lists of maps / keywords, null, empty string,
  * wildcards and escapes), modifiers contains startswith endswith all exists cased windash re (i m s) base64
- * base64offset utf16le utf16be wide cidr lt lte gt gte fieldref, conditions (and or not, parentheses, `1|any|N|all of
+ * base64offset utf16le utf16be wide cidr lt lte gt gte fieldref expand (placeholders match nothing, with a load warning),
+ * conditions (and or not, parentheses, `1|any|N|all of
  * pattern|them`), correlation rules event_count / temporal / temporal_ordered, and the vmsentry extensions `dedup`,
- * `response`, `escalate`. Refused at load with a reason: `expand`, value_count, correlation aliases and chaining,
+ * `response`, `escalate`. Refused at load with a reason: value_count, correlation aliases and chaining,
  * legacy aggregations (`| count()`, timeframe), collection actions, logsources no vmsentry source produces.
  */
 export { compileDocument, compileRuleFile, compileRuleText, MAX_RULE_TEXT } from './compile';
