@@ -18,6 +18,8 @@ import { gzipSync } from 'node:zlib';
 import { loadRules } from '../lambdas/runtime';
 import { loadRuleDirectory, RuleSet } from '../lib/rules';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
+import { SeededRandom } from '../scripts/benign-telemetry/random';
+import { sysmonActivityEvents } from '../scripts/benign-telemetry/sysmon-activity';
 import { buildCli, REPO_ROOT } from '../scripts/build-cli';
 import { bareCloudWatchDecode, bareObjectDecode } from './baseline';
 import { bundleLambdas } from './bundle';
@@ -206,6 +208,33 @@ async function throughput(options: Options, report: Report): Promise<void> {
       throughputRow('cloudwatch-handler', events, result.baselineMs, result.candidateMs, {
         published,
         mb_per_s: round2(batch.bytes / 1048576 / (result.candidateMs / 1000)),
+      }),
+    );
+  }
+
+  if (wants('cloudwatch-handler-mixed-telemetry')) {
+    // Half the batch's events replaced by Sysmon network, image-load, file, registry and DNS events (generated
+    // benign, scripts/benign-telemetry): the handler over every category the breadth work added, vs the same floor.
+    const activity = sysmonActivityEvents(Math.floor(events / 2), new SeededRandom(5)).map((record) =>
+      JSON.stringify(record),
+    );
+    const mixed = batch.messages.map((message, i) => (i % 2 === 1 ? (activity[i >> 1] ?? message) : message));
+    const mixedEvent = cloudWatchEventOf(mixed);
+    const counts = stubCounts();
+    const handler = benchCloudWatchHandler(rules, counts);
+    let published = 0;
+    const result = await paired(
+      () => bareCloudWatchDecode(mixedEvent),
+      async () => {
+        const outcome = await handler(mixedEvent as never);
+        published = outcome?.counts.published ?? 0;
+      },
+      options.rounds,
+    );
+    report.add(
+      throughputRow('cloudwatch-handler-mixed-telemetry', mixed.length, result.baselineMs, result.candidateMs, {
+        new_category_events: activity.length,
+        published,
       }),
     );
   }
