@@ -1,7 +1,7 @@
 /**
- * Seed material for the fuzz targets: real records (the project's fixtures, plus a slice of the shared OTRF corpus when
- * it is present), the rule pack's YAML, and hand-made hostile inputs (gzip bombs, 10k-deep JSON, long lines, invalid
- * UTF-8, prototype pollution keys). Loaded once per process.
+ * Seed material for the fuzz targets: well-formed records (the project's authored fixtures, plus a slice of the shared
+ * OTRF corpus when it is present), the rule pack's YAML, and hand-made hostile inputs (gzip bombs, 10k-deep JSON, long
+ * lines, invalid UTF-8, prototype pollution keys). Loaded once per process.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -39,7 +39,8 @@ function recordsOf(file: string): string[] {
 let realRecords: string[] | undefined;
 
 /**
- * Real records of every format the parsers know (fixtures), plus OTRF Windows/Linux records when present.
+ * Records of every format and shipper shape the parsers know (fixtures, walked recursively, so
+ * test/fixtures/windows/shippers is included), plus OTRF Windows/Linux records when present.
  * The fixtures under test/fixtures alone are the seeds `npm test` relies on: a clone without the corpus still fuzzes
  * every format. Corpus records are used only when test/corpus/corpus-dir.ts finds the corpus (VMSENTRY_CORPUS_DIR or
  * its default): they widen the seeds, so a fixed FUZZ_SEED draws different cases with and without the corpus.

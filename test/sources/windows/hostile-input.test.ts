@@ -24,10 +24,10 @@ const SAMPLES = [
   'system7045-qemu-service.nxlog.json',
   'system7045-azure-event.json',
   'powershell4104-hyperv-part2of3.xml',
-  'otrf/sysmon1-nxlog.json',
-  'otrf/sysmon1-azure.json',
-  'otrf/security4688-winlogbeat2019.json',
-  'otrf/powershell4104-winlogbeat2019.json',
+  'shippers/sysmon1-nxlog.json',
+  'shippers/sysmon1-azure.json',
+  'shippers/security4688-winlogbeat2019.json',
+  'shippers/powershell4104-winlogbeat2019.json',
   'hyperv-vmms-vm-created.xml',
 ]
   .map(fixture)
@@ -228,7 +228,7 @@ describe('Windows parsers on hostile input', () => {
     });
 
     it('keeps __proto__ and constructor keys as plain data and never pollutes prototypes', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog.json')) as Record<string, unknown>;
       const text = JSON.stringify(row).replace(
         /^\{/,
         '{"__proto__":{"polluted":"yes","Image":"C:\\\\evil.exe"},"constructor":{"prototype":{"polluted":"yes"}},',
@@ -241,7 +241,7 @@ describe('Windows parsers on hostile input', () => {
     });
 
     it('does not take data values from an inherited prototype', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog.json')) as Record<string, unknown>;
       delete row['Image'];
       const input: RecordInput = {
         ...inputOf('{}'),

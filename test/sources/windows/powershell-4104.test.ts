@@ -43,31 +43,35 @@ describe('powershell4104Parser', () => {
       expect(event.host.hostname).toBe('DEV-WS-3.corp.example.com');
     });
 
-    it('reads OTRF NXLog (Logstash) and winlogbeat 2019 rows', () => {
-      const nxlog = onlyEvent(parser, inputOf(fixture('otrf/powershell4104-nxlog-logstash.json')));
-      expect(nxlog.fields.ScriptBlockText).toEqual(expect.any(String));
-      expect(nxlog.fields.ScriptBlockText).not.toBe('');
-      const winlogbeat = onlyEvent(parser, inputOf(fixture('otrf/powershell4104-winlogbeat2019.json')));
-      expect(winlogbeat.fields.ScriptBlockText).toMatch(/^IF\(\$PSVersIOnTAbLe/);
-      expect(winlogbeat.fields.ScriptBlockId).toBe('2c4c736c-271a-48d6-a7ad-f985083d0e5c');
-      expect(winlogbeat.host.hostname).toBe('HR001.shire.com');
+    it('reads NXLog (through Logstash) and winlogbeat 6 (2019 layout) rows', () => {
+      const nxlog = onlyEvent(parser, inputOf(fixture('shippers/powershell4104-nxlog-logstash.json')));
+      expect(nxlog.fields).toMatchObject({
+        ScriptBlockText: 'Get-Service -Name W32Time | Select-Object Status, StartType',
+        ScriptBlockId: 'b31c9e07-5d2a-4a6f-8e14-c0f7a2d95b38',
+      });
+      expect(nxlog.host.hostname).toBe('WS-DEV09.corp.example'); // Hostname, not the forwarder in `host`
+      const winlogbeat = onlyEvent(parser, inputOf(fixture('shippers/powershell4104-winlogbeat2019.json')));
+      expect(winlogbeat.fields.ScriptBlockText).toMatch(/^\$cutoff = \(Get-Date\)\.AddDays\(-30\)\n/);
+      expect(winlogbeat.fields.ScriptBlockText).toMatch(/-Update$/);
+      expect(winlogbeat.fields.ScriptBlockId).toBe('c7e2a5d1-0b94-4f3e-8a61-2d9f5b7c3e08');
+      expect(winlogbeat.host.hostname).toBe('WEB03.corp.example'); // computer_name, not the beat
     });
 
     it('keeps an empty script block (ScriptBlockText null) as an event with empty text', () => {
-      const event = onlyEvent(parser, inputOf(fixture('otrf/powershell4104-nxlog.json')));
+      const event = onlyEvent(parser, inputOf(fixture('shippers/powershell4104-nxlog.json')));
       expect(event.fields.ScriptBlockText).toBe('');
       expect(event.fields).not.toHaveProperty('Path');
     });
 
     it('recovers the script block from the rendered Message when the collector kept only that', () => {
       // Part 4 of 13, alone in its batch: emitted at flush, partial
-      const source = JSON.parse(fixture('otrf/powershell4104-nxlog-message-only.json')) as Record<string, unknown>;
+      const source = JSON.parse(fixture('shippers/powershell4104-nxlog-message-only.json')) as Record<string, unknown>;
       expect(source).not.toHaveProperty('ScriptBlockText');
       const event = onlyEvent(parser, jsonInput(source));
-      expect(event.fields.ScriptBlockText).toMatch(/^ainsKey\('PhysicalDisks'\)\) \{\r\n/);
-      expect(event.fields.ScriptBlockText).toMatch(/IsVal$/);
+      expect(event.fields.ScriptBlockText).toMatch(/^ntoryRecord\]::new\(\$row\.Name, \$row\.Site\)\r\n/);
+      expect(event.fields.ScriptBlockText).toMatch(/-NoTypeInfo$/);
       expect(event.fields).toMatchObject({
-        ScriptBlockId: '10d6aed8-6e9d-4618-b215-ad447e89a5d4',
+        ScriptBlockId: '5a8f3c12-9e4b-4d07-b2a6-71c0e8d4f935',
         MessageNumber: 4,
         MessageTotal: 13,
         Partial: true,
@@ -76,7 +80,7 @@ describe('powershell4104Parser', () => {
     });
 
     it('reports a 4104 with neither ScriptBlockText nor a rendered message as a missing field', () => {
-      const source = JSON.parse(fixture('otrf/powershell4104-nxlog-message-only.json')) as Record<string, unknown>;
+      const source = JSON.parse(fixture('shippers/powershell4104-nxlog-message-only.json')) as Record<string, unknown>;
       source['Message'] = 'Something else entirely';
       expect(onlyError(parser, jsonInput(source))).toMatchObject({ code: 'missing-field', format: 'powershell-4104' });
     });
@@ -215,10 +219,10 @@ describe('powershell4104Parser', () => {
       for (const name of [
         'powershell4104-hyperv-part1of3.xml',
         'powershell4104-core.winlogbeat-ecs.json',
-        'otrf/powershell4104-nxlog.json',
-        'otrf/powershell4104-nxlog-logstash.json',
-        'otrf/powershell4104-nxlog-message-only.json',
-        'otrf/powershell4104-winlogbeat2019.json',
+        'shippers/powershell4104-nxlog.json',
+        'shippers/powershell4104-nxlog-logstash.json',
+        'shippers/powershell4104-nxlog-message-only.json',
+        'shippers/powershell4104-winlogbeat2019.json',
       ]) {
         expect([name, parser.create().sniff(inputOf(fixture(name)))]).toEqual([name, true]);
       }

@@ -69,17 +69,18 @@ describe('security4688Parser', () => {
     });
 
     it('uses the Subject account when the Target is "-"', () => {
-      const event = onlyEvent(parser, inputOf(fixture('otrf/security4688-azure.json')));
+      const event = onlyEvent(parser, inputOf(fixture('shippers/security4688-azure.json')));
       expect(event.fields).toMatchObject({
-        Image: 'C:\\Windows\\System32\\conhost.exe',
-        User: 'NT AUTHORITY\\LOCAL SERVICE',
-        ParentImage: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
-        ProcessId: 0x2e04,
-        ParentProcessId: 0x824,
-        IntegrityLevel: 'System',
+        Image: 'C:\\Windows\\System32\\Robocopy.exe',
+        User: 'CORP\\svc-backup',
+        ParentImage: 'C:\\Windows\\System32\\cmd.exe',
+        ProcessId: 0x1f4c,
+        ParentProcessId: 0x9a8,
+        IntegrityLevel: 'High',
       });
-      expect(event.host.hostname).toBe('WORKSTATION5');
-      expect(event.time).toBe('2022-05-13T08:54:08.713Z');
+      expect(event.fields.CommandLine).toMatch(/^robocopy {2}D:\\Shares\\Finance /);
+      expect(event.host.hostname).toBe('FS02.corp.example');
+      expect(event.time).toBe('2026-10-14T22:00:03.214Z');
     });
 
     it('reads Azure SecurityEvent rows whose EventData is an XML string, decoding entities', () => {
@@ -102,39 +103,43 @@ describe('security4688Parser', () => {
       });
     });
 
-    it('reads winlogbeat 2019 and NXLog rows from the OTRF data', () => {
-      const winlogbeat = onlyEvent(parser, inputOf(fixture('otrf/security4688-winlogbeat2019.json')));
+    it('reads winlogbeat 6 (2019 layout) and NXLog-through-Logstash rows', () => {
+      const winlogbeat = onlyEvent(parser, inputOf(fixture('shippers/security4688-winlogbeat2019.json')));
       expect(winlogbeat.fields).toMatchObject({
-        Image: 'C:\\Windows\\System32\\sppsvc.exe',
-        User: 'SHIRE\\HFDC01$',
-        ProcessId: 0x10b4,
+        Image: 'C:\\Windows\\System32\\svchost.exe',
+        User: 'NT AUTHORITY\\LOCAL SERVICE', // the Target, not the Subject CORP\FS01$
+        ParentImage: 'C:\\Windows\\System32\\services.exe',
+        ProcessId: 0x1a2c,
+        ParentProcessId: 0x2d0,
+        IntegrityLevel: 'System',
       });
-      expect(winlogbeat.host.hostname).toBe('HFDC01.shire.com');
-      const nxlog = onlyEvent(parser, inputOf(fixture('otrf/security4688-nxlog-logstash.json')));
+      expect(winlogbeat.host.hostname).toBe('FS01.corp.example');
+      expect(winlogbeat.time).toBe('2026-10-14T06:12:55.480Z');
+      const nxlog = onlyEvent(parser, inputOf(fixture('shippers/security4688-nxlog-logstash.json')));
       expect(nxlog.fields).toMatchObject({
-        Image: 'Registry',
-        ProcessId: 0x58,
+        Image: 'MemCompression',
+        ProcessId: 0x9c0,
         IntegrityLevel: 'System',
         Channel: 'security',
       });
       expect(nxlog.fields).not.toHaveProperty('User'); // Subject and Target are both "-"
-      expect(nxlog.host.hostname).toBe('WORKSTATION5.theshire.local');
-      expect(nxlog.time).toBe('2020-09-04T07:08:11.436Z');
+      expect(nxlog.host.hostname).toBe('WS-OPS04.corp.example');
+      expect(nxlog.time).toBe('2026-10-14T05:31:18.904Z'); // @timestamp, not the zone-less local EventTime
     });
 
     it('keeps the original JSON object as raw', () => {
-      const source = row('otrf/security4688-nxlog.json');
+      const source = row('shippers/security4688-nxlog.json');
       expect(onlyEvent(parser, jsonInput(source)).raw).toEqual(source);
     });
 
     it('reports a 4688 row without NewProcessName as a missing field', () => {
-      const source = row('otrf/security4688-nxlog.json');
+      const source = row('shippers/security4688-nxlog.json');
       delete source['NewProcessName'];
       expect(onlyError(parser, jsonInput(source)).code).toBe('missing-field');
     });
 
     it('keeps an unknown mandatory label as written and drops a non-numeric process id', () => {
-      const source = row('otrf/security4688-nxlog.json');
+      const source = row('shippers/security4688-nxlog.json');
       source['MandatoryLabel'] = 'S-1-16-99999';
       source['NewProcessId'] = 'not-a-pid';
       const { fields } = onlyEvent(parser, jsonInput(source));
@@ -149,24 +154,24 @@ describe('security4688Parser', () => {
         'security4688-vboxheadless.xml',
         'security4688-runas.winlogbeat-ecs.json',
         'security4688-azure-eventdata-xml.json',
-        'otrf/security4688-azure.json',
-        'otrf/security4688-winlogbeat2019.json',
-        'otrf/security4688-nxlog.json',
-        'otrf/security4688-nxlog-logstash.json',
+        'shippers/security4688-azure.json',
+        'shippers/security4688-winlogbeat2019.json',
+        'shippers/security4688-nxlog.json',
+        'shippers/security4688-nxlog-logstash.json',
       ]) {
         expect([name, sniff(fixture(name))]).toEqual([name, true]);
       }
     });
 
     it('claims a 4688 row that names no channel but carries NewProcessName', () => {
-      const source = row('otrf/security4688-nxlog.json');
+      const source = row('shippers/security4688-nxlog.json');
       delete source['Channel'];
       delete source['SourceName'];
       expect(parser.create().sniff(jsonInput(source))).toBe(true);
     });
 
     it('does not claim Sysmon, 7045, 4104, other Security events or a 4688 with a non-integer EventID', () => {
-      const source = row('otrf/security4688-nxlog.json');
+      const source = row('shippers/security4688-nxlog.json');
       source['EventID'] = 4688.5;
       for (const text of [
         fixture('sysmon1-vboxmanage-headless.xml'),

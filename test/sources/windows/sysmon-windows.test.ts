@@ -148,30 +148,32 @@ describe('sysmonWindowsParser', () => {
       expect(event.raw).toHaveProperty('winlog');
     });
 
-    it('reads winlogbeat 2019 (event_data, computer_name) from the OTRF data', () => {
-      const event = onlyEvent(parser, inputOf(fixture('otrf/sysmon1-winlogbeat2019.json')));
+    it('reads winlogbeat 6 rows in the 2019 layout (event_data, computer_name)', () => {
+      const event = onlyEvent(parser, inputOf(fixture('shippers/sysmon1-winlogbeat2019.json')));
       expect(event.fields).toMatchObject({
-        Image: 'C:\\Windows\\System32\\conhost.exe',
-        ProcessId: 3948,
-        ParentProcessId: 7920,
+        Image: 'C:\\Program Files\\Git\\cmd\\git.exe',
+        CommandLine: 'git  fetch --prune origin',
+        User: 'CORP\\a.kowalski',
+        ProcessId: 4312,
+        ParentProcessId: 6188,
       });
-      expect(event.host.hostname).toBe('IT001.shire.com');
-      expect(event.time).toBe('2019-03-19T17:15:29.731Z');
+      expect(event.host.hostname).toBe('DEV-WS07.corp.example'); // computer_name, not the beat WEC01
+      expect(event.time).toBe('2026-10-14T08:21:47.302Z'); // UtcTime, not @timestamp
     });
 
     it('reads NXLog im_msvistalog rows, taking UtcTime over the zone-less TimeCreated', () => {
-      const event = onlyEvent(parser, inputOf(fixture('otrf/sysmon1-nxlog.json')));
+      const event = onlyEvent(parser, inputOf(fixture('shippers/sysmon1-nxlog.json')));
       expect(event.fields).toMatchObject({
-        Image: 'C:\\Users\\wardog\\Desktop\\Outflank-Dumpert.exe',
-        User: 'WORKSTATION5\\wardog',
+        Image: 'C:\\Users\\m.ortega\\source\\repos\\inventory\\bin\\Debug\\inventory-cli.exe',
+        User: 'WS-QA03\\m.ortega',
       });
       expect(event.fields).not.toHaveProperty('Company'); // "-" in the source
-      expect(event.host.hostname).toBe('WORKSTATION5');
-      expect(event.time).toBe('2020-10-19T02:56:14.283Z');
+      expect(event.host.hostname).toBe('WS-QA03.corp.example');
+      expect(event.time).toBe('2026-10-14T09:05:09.116Z'); // TimeCreated says 11:05:09.118, local and zone-less
     });
 
     it('reads NXLog rows shipped through Logstash, ignoring the forwarder in `host`', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog-logstash.json')) as Record<string, string>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog-logstash.json')) as Record<string, string>;
       const event = onlyEvent(parser, jsonInput(row));
       expect(event.host.hostname).toBe(row['Hostname']);
       expect(event.host.hostname).not.toBe(row['host']);
@@ -179,24 +181,25 @@ describe('sysmonWindowsParser', () => {
     });
 
     it('reads Azure Log Analytics rows whose EventData is a JSON string', () => {
-      const event = onlyEvent(parser, inputOf(fixture('otrf/sysmon1-azure.json')));
+      const event = onlyEvent(parser, inputOf(fixture('shippers/sysmon1-azure.json')));
       expect(event.fields).toMatchObject({
-        Image: 'C:\\Windows\\System32\\conhost.exe',
-        ProcessId: 11780,
-        ParentProcessId: 2084,
+        Image: 'C:\\Program Files\\dotnet\\dotnet.exe',
+        User: 'CORP\\r.nguyen',
+        ProcessId: 9412,
+        ParentProcessId: 3376,
       });
-      expect(event.host.hostname).toBe('WORKSTATION5');
-      expect(event.time).toBe('2022-05-13T08:54:08.513Z');
+      expect(event.host.hostname).toBe('BLD-AGENT02.corp.example');
+      expect(event.time).toBe('2026-10-14T13:40:22.617Z'); // UtcTime, not TimeGenerated (.621)
     });
 
     it('refuses an Azure row whose EventData JSON is broken', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-azure.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-azure.json')) as Record<string, unknown>;
       row['EventData'] = '{"Image": "C:\\\\x.exe"';
       expect(onlyError(parser, jsonInput(row)).code).toBe('invalid-record');
     });
 
     it('falls back to the envelope timestamp when the record has no time at all', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog.json')) as Record<string, unknown>;
       delete row['UtcTime'];
       delete row['TimeCreated'];
       const event = onlyEvent(parser, jsonInput(row, { timestampMs: Date.parse('2026-01-02T03:04:05.000Z') }));
@@ -204,14 +207,14 @@ describe('sysmonWindowsParser', () => {
     });
 
     it('reports a missing time when neither the record nor the envelope has one', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog.json')) as Record<string, unknown>;
       delete row['UtcTime'];
       delete row['TimeCreated'];
       expect(onlyError(parser, jsonInput(row)).code).toBe('missing-field');
     });
 
     it('keeps the log stream as the host identity when the record names no computer', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog.json')) as Record<string, unknown>;
       delete row['Hostname'];
       const event = onlyEvent(parser, jsonInput(row, { context: { logStream: 'i-0123456789abcdef0' } }));
       expect(event.host).toEqual({ logStream: 'i-0123456789abcdef0', instanceId: 'i-0123456789abcdef0' });
@@ -224,9 +227,9 @@ describe('sysmonWindowsParser', () => {
         'sysmon1-vboxmanage-headless.xml',
         'sysmon3-network-connection.xml',
         'sysmon1-sc-create-vboxdrv.winlogbeat-ecs.json',
-        'otrf/sysmon1-winlogbeat2019.json',
-        'otrf/sysmon1-nxlog.json',
-        'otrf/sysmon1-azure.json',
+        'shippers/sysmon1-winlogbeat2019.json',
+        'shippers/sysmon1-nxlog.json',
+        'shippers/sysmon1-azure.json',
       ]) {
         expect([name, sniff(fixture(name))]).toEqual([name, true]);
       }
@@ -238,7 +241,7 @@ describe('sysmonWindowsParser', () => {
         .replace('Microsoft-Windows-Sysmon/Operational', 'Linux-Sysmon/Operational');
       for (const text of [
         fixture('security4688-vboxheadless.xml'),
-        fixture('otrf/security4688-nxlog.json'),
+        fixture('shippers/security4688-nxlog.json'),
         linuxSysmon,
         '{"eventVersion":"1.08","eventSource":"ecs.amazonaws.com","eventName":"RunTask"}',
         'type=EXECVE msg=audit(1700000000.000:1): argc=1 a0="ls"',
@@ -256,7 +259,7 @@ describe('sysmonWindowsParser', () => {
     });
 
     it('refuses a Sysmon record whose EventID is not an integer', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog.json')) as Record<string, unknown>;
       for (const eventId of ['one', 1.5, true, null, { id: 1 }, [1], -1, 70000]) {
         row['EventID'] = eventId;
         expect(onlyError(parser, jsonInput(row)).reason).toMatch(/EventID/);
@@ -264,7 +267,7 @@ describe('sysmonWindowsParser', () => {
     });
 
     it('accepts an EventID written as a decimal string', () => {
-      const row = JSON.parse(fixture('otrf/sysmon1-nxlog.json')) as Record<string, unknown>;
+      const row = JSON.parse(fixture('shippers/sysmon1-nxlog.json')) as Record<string, unknown>;
       row['EventID'] = '1';
       expect(onlyEvent(parser, jsonInput(row)).fields.EventID).toBe(1);
     });

@@ -11,9 +11,9 @@ describe('decodeWindowsRecord', () => {
   it.each([
     ['sysmon1-vboxmanage-headless.xml', 'event-xml', 1, 'FIN-WS042.corp.example.com'],
     ['sysmon1-sc-create-vboxdrv.winlogbeat-ecs.json', 'winlogbeat-ecs', 1, 'FIN-WS042.corp.example.com'],
-    ['otrf/sysmon1-winlogbeat2019.json', 'winlogbeat', 1, 'IT001.shire.com'],
-    ['otrf/sysmon1-nxlog.json', 'nxlog', 1, 'WORKSTATION5'],
-    ['otrf/security4688-azure.json', 'azure', 4688, 'WORKSTATION5'],
+    ['shippers/sysmon1-winlogbeat2019.json', 'winlogbeat', 1, 'DEV-WS07.corp.example'],
+    ['shippers/sysmon1-nxlog.json', 'nxlog', 1, 'WS-QA03.corp.example'],
+    ['shippers/security4688-azure.json', 'azure', 4688, 'FS02.corp.example'],
     ['system7045-azure-event.json', 'azure', 7045, 'SRV-HV01'],
   ])('decodes %s as %s (EventID %i on %s)', (name, shape, eventId, computer) => {
     expect(recordOf(fixture(name))).toMatchObject({ shape, eventId, computer, hasData: true });
@@ -56,14 +56,14 @@ describe('decodeWindowsRecord', () => {
   });
 
   it('marks winlogbeat rows without event_data as having no data', () => {
-    const row = JSON.parse(fixture('otrf/sysmon1-winlogbeat2019.json')) as Record<string, unknown>;
+    const row = JSON.parse(fixture('shippers/sysmon1-winlogbeat2019.json')) as Record<string, unknown>;
     delete row['event_data'];
     const decoded = decodeWindowsRecord(jsonInput(row));
     expect(decoded.kind === 'record' && decoded.record.hasData).toBe(false);
   });
 
   it('refuses Azure EventData that is neither XML, JSON nor an object', () => {
-    const row = JSON.parse(fixture('otrf/sysmon1-azure.json')) as Record<string, unknown>;
+    const row = JSON.parse(fixture('shippers/sysmon1-azure.json')) as Record<string, unknown>;
     row['EventData'] = 42;
     expect(decodeWindowsRecord(jsonInput(row))).toMatchObject({ kind: 'invalid', claim: { eventId: 1 } });
   });
