@@ -110,6 +110,17 @@ describe('CloudWatch agent configuration for Windows (config/collection/cloudwat
     }
   });
 
+  it('ships only into log groups the example deployment subscribes, quiet logs without a heartbeat alarm', () => {
+    const example = JSON.parse(readFileSync(join(ROOT, 'config', 'example.json'), 'utf8')) as {
+      logGroups: { name: string; heartbeat?: boolean }[];
+    };
+    const subscribed = new Map(example.logGroups.map((group) => [group.name, group]));
+    for (const entry of entries) expect(subscribed.has(entry.log_group_name ?? '')).toBe(true);
+    for (const channel of ['Setup', 'Microsoft-Windows-Hyper-V-VMMS-Admin', 'Microsoft-Windows-Hyper-V-Worker-Admin']) {
+      expect(subscribed.get(entryOf(channel)?.log_group_name ?? '')?.heartbeat).toBe(false);
+    }
+  });
+
   it('collects the channels the issue names: Setup, Hyper-V VMMS and Worker admin logs, Sysmon, Security, System, PowerShell', () => {
     for (const channel of [
       'Setup',

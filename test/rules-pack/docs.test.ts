@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { listRuleFiles, loadRuleDirectory } from '../../lib/rules';
+import { SCENARIOS } from '../../lib/validate';
 
 const ROOT = join(__dirname, '..', '..');
 const RULES_DIR = join(ROOT, 'rules');
@@ -70,5 +71,12 @@ describe('docs/detection-strategy.md', () => {
       expect(section).toContain(telemetry[index]);
       expect((section.match(/\.yml\)/g) ?? []).length).toBeGreaterThanOrEqual(4);
     });
+  });
+
+  it("lists `vmsentry validate`'s scenarios, in order, in its validation section", () => {
+    const text = readFileSync(join(ROOT, 'docs', 'detection-strategy.md'), 'utf8');
+    const validation = text.slice(text.indexOf('## Validation'), text.indexOf('## Priority'));
+    const listed = [...validation.matchAll(/^\d+\. `([a-z0-9-]+)`/gm)].map((match) => match[1]);
+    expect(listed).toEqual(SCENARIOS.map((scenario) => scenario.id));
   });
 });
