@@ -142,6 +142,19 @@ const FIRES: readonly { file: string; what: string; expected: Record<string, Sev
     },
   },
   {
+    file: 'auditd-renamed-qemu-kvm-and-module.log',
+    what: 'a renamed QEMU in a hidden /var/tmp folder opening /dev/kvm, insmod of vboxdrv.ko from /tmp (auditd)',
+    expected: {
+      'Hypervisor Device Opened by a Binary Outside Known Hypervisor Paths': 'critical',
+      'Hypervisor Kernel Module Loaded From a Temporary or Home Folder': 'critical',
+    },
+  },
+  {
+    file: 'mde-network-renamed-vm-process.json',
+    what: 'a renamed VirtualBoxVM known by its version info connecting out (Defender DeviceNetworkEvents)',
+    expected: { 'Hypervisor Process Making Network Connections From Outside Its Install Directory': 'high' },
+  },
+  {
     file: 'setup-hyperv-feature-and-vm.xml',
     what: 'the VM and Hypervisor Platforms turned on, then a Hyper-V VM created and started (Setup, VMMS, Worker)',
     expected: {
@@ -163,6 +176,8 @@ const SILENT: readonly { file: string; what: string }[] = [
     file: 'sysmon-installed-virtualbox-benign.xml',
     what: 'an installed VirtualBox: boot-time driver load, installer service key, GUI disk, update check, NAT traffic, ISO download',
   },
+  { file: 'auditd-installed-qemu-kvm-benign.log', what: 'the distribution QEMU opening /dev/kvm, modprobe kvm_amd' },
+  { file: 'mde-network-virtualbox-update-check.json', what: 'the installed VirtualBox Manager checking for updates' },
   { file: 'setup-hyperv-benign.xml', what: '.NET 3.5 turned on, WSL turned off, a VM turned off and deleted' },
 ];
 
