@@ -24,6 +24,11 @@ const LogGroupSchema = z
     source: format,
     /** CloudWatch filter pattern; '' forwards every event (the default: rules need to see benign context too). */
     filterPattern: z.string().max(1024).default(''),
+    /**
+     * Whether silence from this group raises the heartbeat alarm. Off for logs that are quiet by nature (the Setup and
+     * Hyper-V admin logs write a few events a month), where the alarm would only ever be noise.
+     */
+    heartbeat: z.boolean().default(true),
   })
   .strict();
 

@@ -213,7 +213,7 @@ export class VmsentryStack extends Stack {
         ...(feed?.deadLetterQueue ? [{ name: 'EdrFeedDeadLetters', queue: feed.deadLetterQueue }] : []),
         ...(slackFn?.failureQueue ? [{ name: 'SlackFailures', queue: slackFn.failureQueue }] : []),
       ],
-      heartbeatLogGroups: config.logGroups.map((group) => group.name),
+      heartbeatLogGroups: config.logGroups.filter((group) => group.heartbeat).map((group) => group.name),
       heartbeatMinutes: config.heartbeatMinutes,
       ...(failurePayloads
         ? { streamSetAside: { bucket: failurePayloads.bucket.bucketName, prefix: SET_ASIDE_PREFIX } }

@@ -14,13 +14,29 @@ export interface WindowsEventXml {
   readonly timeMs: number;
   readonly recordId: number;
   readonly data: Readonly<Record<string, string>>;
+  /**
+   * Events whose manifest puts their values in UserData (Servicing, Hyper-V) instead of EventData: one element in
+   * its provider's namespace, one child element per value. Replaces `data` when given.
+   */
+  readonly userData?: { readonly element: string; readonly namespace: string };
   readonly userSid?: string;
 }
 
-export function windowsEventXml(event: WindowsEventXml): string {
+function payloadXml(event: WindowsEventXml): string {
+  if (event.userData) {
+    const { element, namespace } = event.userData;
+    const values = Object.entries(event.data)
+      .map(([name, value]) => `<${name}>${xmlText(value)}</${name}>`)
+      .join('');
+    return `<UserData><${element} xmlns='${xmlText(namespace)}'>${values}</${element}></UserData>`;
+  }
   const data = Object.entries(event.data)
     .map(([name, value]) => `<Data Name='${xmlText(name)}'>${xmlText(value)}</Data>`)
     .join('');
+  return `<EventData>${data}</EventData>`;
+}
+
+export function windowsEventXml(event: WindowsEventXml): string {
   return (
     "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>" +
     `<Provider Name='${xmlText(event.provider)}' Guid='${event.providerGuid}'/>` +
@@ -28,7 +44,7 @@ export function windowsEventXml(event: WindowsEventXml): string {
     `<Opcode>0</Opcode><Keywords>0x8000000000000000</Keywords><TimeCreated SystemTime='${isoOf(event.timeMs)}'/>` +
     `<EventRecordID>${event.recordId}</EventRecordID><Correlation/><Execution ProcessID='4' ThreadID='88'/>` +
     `<Channel>${xmlText(event.channel)}</Channel><Computer>${xmlText(event.computer)}</Computer>` +
-    `<Security UserID='${event.userSid ?? 'S-1-5-18'}'/></System><EventData>${data}</EventData></Event>`
+    `<Security UserID='${event.userSid ?? 'S-1-5-18'}'/></System>${payloadXml(event)}</Event>`
   );
 }
 
@@ -46,22 +62,50 @@ export interface ProcessStart {
   readonly user: string;
 }
 
-/** Sysmon Event ID 1 (process creation). */
-export function sysmonProcessXml(process: ProcessStart): string {
-  const guid = `{8c1f2a3b-${(process.pid % 0xffff).toString(16).padStart(4, '0')}-6739-5c05-${String(process.pid).padStart(12, '0')}}`;
+/** Sysmon's ProcessGuid shape, derived from the process id so a scenario's events of one process agree. */
+export function sysmonProcessGuid(pid: number): string {
+  return `{8c1f2a3b-${(pid % 0xffff).toString(16).padStart(4, '0')}-6739-5c05-${String(pid).padStart(12, '0')}}`;
+}
+
+/** Sysmon's UtcTime: "2026-11-27 12:00:00.000". */
+export function sysmonUtcTime(ms: number): string {
+  return isoOf(ms).replace('T', ' ').replace('Z', '');
+}
+
+/** Any Sysmon event: the Operational channel's System header around the event's named data. */
+export function sysmonEventXml(event: {
+  readonly eventId: number;
+  readonly version: number;
+  readonly computer: string;
+  readonly timeMs: number;
+  /** Defaults to the clock, as every scenario record's id. */
+  readonly recordId?: number;
+  readonly data: Readonly<Record<string, string>>;
+}): string {
   return windowsEventXml({
     provider: SYSMON.provider,
     providerGuid: SYSMON.guid,
+    eventId: event.eventId,
+    version: event.version,
+    channel: 'Microsoft-Windows-Sysmon/Operational',
+    computer: event.computer,
+    timeMs: event.timeMs,
+    recordId: event.recordId ?? event.timeMs % 1_000_000_000,
+    data: event.data,
+  });
+}
+
+/** Sysmon Event ID 1 (process creation). */
+export function sysmonProcessXml(process: ProcessStart): string {
+  return sysmonEventXml({
     eventId: 1,
     version: 5,
-    channel: 'Microsoft-Windows-Sysmon/Operational',
     computer: process.computer,
     timeMs: process.timeMs,
-    recordId: process.timeMs % 1_000_000_000,
     data: {
       RuleName: '-',
-      UtcTime: isoOf(process.timeMs).replace('T', ' ').replace('Z', ''),
-      ProcessGuid: guid,
+      UtcTime: sysmonUtcTime(process.timeMs),
+      ProcessGuid: sysmonProcessGuid(process.pid),
       ProcessId: String(process.pid),
       Image: process.image,
       CommandLine: process.commandLine,

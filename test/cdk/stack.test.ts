@@ -279,7 +279,14 @@ describe('the vmsentry stack with the example configuration', () => {
     expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties).includes('ParseErrors'))).toHaveLength(1);
     expect(names('FailClosedLookups')).toHaveLength(1);
     const heartbeats = names('IncomingLogEvents');
-    expect(heartbeats).toHaveLength(EXAMPLE_CONFIG.logGroups.length);
+    // One per subscribed group, except the groups of logs that are quiet by nature (heartbeat: false).
+    const watched = EXAMPLE_CONFIG.logGroups.filter((group: { heartbeat?: boolean }) => group.heartbeat !== false);
+    expect(watched.length).toBeLessThan(EXAMPLE_CONFIG.logGroups.length);
+    expect(heartbeats).toHaveLength(watched.length);
+    const alarmed = JSON.stringify(heartbeats.map((heartbeat) => heartbeat.Properties));
+    for (const group of EXAMPLE_CONFIG.logGroups as { name: string; heartbeat?: boolean }[]) {
+      expect(alarmed.includes(JSON.stringify(group.name))).toBe(group.heartbeat !== false);
+    }
     for (const heartbeat of heartbeats) {
       expect(heartbeat.Properties).toMatchObject({
         TreatMissingData: 'breaching',

@@ -139,6 +139,7 @@ describe('vmsentry validate end to end (real subscription handler, dynalite, SNS
         '/vmsentry/windows/security',
         '/vmsentry/windows/system',
         '/vmsentry/windows/powershell',
+        '/vmsentry/windows/setup',
         '/vmsentry/linux/audit',
         '/aws/eks/prod/cluster',
       ]),

@@ -127,6 +127,42 @@ const FIRES: readonly { file: string; what: string; expected: Record<string, Sev
     what: 'a Falco privileged-container launch alert',
     expected: { 'Privileged Container or Pod Launched': 'critical' },
   },
+  {
+    file: 'sysmon-portable-virtualbox-chain.xml',
+    what: 'a portable VirtualBox: driver and disk written, service key, driver and VMM loaded, guest traffic (Sysmon 11, 13, 6, 7, 22, 3)',
+    expected: {
+      'Hypervisor Kernel Driver File Written by a Process That Is Not an Installer': 'critical',
+      'Hypervisor Driver Service Registered in the Registry With a Non-Standard Image Path': 'high',
+      'Hypervisor Kernel Driver Loaded From a Non-Standard Path': 'high',
+      'VM Disk or Configuration Written to a Temporary, Shared or Hidden Folder, or by a Script Host or Installer':
+        'high',
+      'Hypervisor Library Loaded From a User-Writable Path': 'high',
+      'Hypervisor Process Resolving Names From Outside Its Install Directory': 'high',
+      'Hypervisor Process Making Network Connections From Outside Its Install Directory': 'high',
+    },
+  },
+  {
+    file: 'auditd-renamed-qemu-kvm-and-module.log',
+    what: 'a renamed QEMU in a hidden /var/tmp folder opening /dev/kvm, insmod of vboxdrv.ko from /tmp (auditd)',
+    expected: {
+      'Hypervisor Device Opened by a Binary Outside Known Hypervisor Paths': 'critical',
+      'Hypervisor Kernel Module Loaded From a Temporary or Home Folder': 'critical',
+    },
+  },
+  {
+    file: 'mde-network-renamed-vm-process.json',
+    what: 'a renamed VirtualBoxVM known by its version info connecting out (Defender DeviceNetworkEvents)',
+    expected: { 'Hypervisor Process Making Network Connections From Outside Its Install Directory': 'high' },
+  },
+  {
+    file: 'setup-hyperv-feature-and-vm.xml',
+    what: 'the VM and Hypervisor Platforms turned on, then a Hyper-V VM created and started (Setup, VMMS, Worker)',
+    expected: {
+      'Windows Virtualization Feature Turned On (Setup Log Servicing Event)': 'high',
+      'Hyper-V VM Created (VMMS Admin Log)': 'medium',
+      'Hyper-V VM Started (Worker Admin Log)': 'medium',
+    },
+  },
 ];
 
 const SILENT: readonly { file: string; what: string }[] = [
@@ -136,6 +172,13 @@ const SILENT: readonly { file: string; what: string }[] = [
   { file: 'cloudtrail-register-task-definition-plain.json', what: 'a plain ECS task definition' },
   { file: 'cloudtrail-execute-command-denied.json', what: 'a denied ECS Exec call' },
   { file: 'falco-terminal-shell-host.json', what: 'a Falco alert unrelated to container isolation' },
+  {
+    file: 'sysmon-installed-virtualbox-benign.xml',
+    what: 'an installed VirtualBox: boot-time driver load, installer service key, GUI disk, update check, NAT traffic, ISO download',
+  },
+  { file: 'auditd-installed-qemu-kvm-benign.log', what: 'the distribution QEMU opening /dev/kvm, modprobe kvm_amd' },
+  { file: 'mde-network-virtualbox-update-check.json', what: 'the installed VirtualBox Manager checking for updates' },
+  { file: 'setup-hyperv-benign.xml', what: '.NET 3.5 turned on, WSL turned off, a VM turned off and deleted' },
 ];
 
 describe('the rule pack on parsed collector records', () => {

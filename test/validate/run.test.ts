@@ -15,6 +15,7 @@ const LOG_GROUPS = {
   'windows-security-4688': '/w/security',
   'windows-system-7045': '/w/system',
   'powershell-4104': '/w/powershell',
+  'windows-event': '/w/events',
   auditd: '/l/audit',
   'k8s-audit': '/k8s',
 };
