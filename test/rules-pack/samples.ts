@@ -6,22 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { type EventFields, FORMATS, type NormalizedEvent, SEVERITIES } from '../../lib/model';
+import { EVENT_CATEGORIES, type EventFields, FORMATS, type NormalizedEvent, SEVERITIES } from '../../lib/model';
 
-const CATEGORIES = [
-  'process_creation',
-  'ps_script',
-  'service_install',
-  'container_launch',
-  'container_exec',
-  'cloud_api',
-  'alert',
-] as const;
 const PLATFORMS = ['windows', 'linux', 'macos', 'kubernetes', 'aws'] as const;
 
 const sampleEventSchema = z
   .object({
-    category: z.enum(CATEGORIES),
+    category: z.enum(EVENT_CATEGORIES),
     platform: z.enum(PLATFORMS),
     /** Source format the event claims to come from; `normalized` (routing by platform) when absent. */
     format: z.enum(FORMATS).optional(),
