@@ -6,7 +6,6 @@
  * shapes built from the bundled samples or the user's files. The same events are then delivered a second time to
  * show dedup.
  */
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
@@ -23,6 +22,7 @@ import { ALLOWLIST_TABLE, type RuleMetadata, SEVERITIES, STATE_TABLE } from '../
 import { correlationOnlyRuleIds, RuleSet } from '../../lib/rules';
 import { cellText, formatTable } from '../../lib/scan';
 import { type CliIo, describeError, EXIT, processIo, UsageError, writeLine } from '../cli-io';
+import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { countCalls } from '../local/call-counter';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
 import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
@@ -35,7 +35,7 @@ import {
   subscribeStandIns,
   type TopicSubscriber,
 } from '../local/subscribers';
-import { BUILTIN_RULES_DIR, describeLoadError, loadRuleSources } from '../rule-sources';
+import { BUILTIN_RULES_DIR, collect as collectArg, describeLoadError, loadRuleSources } from '../rule-sources';
 
 export interface LocalOptions {
   readonly fresh?: boolean;
@@ -44,6 +44,8 @@ export interface LocalOptions {
   readonly replay: boolean;
   /** A directory of real telemetry (e.g. the OTRF Security-Datasets) delivered after the samples or files. */
   readonly corpus?: string;
+  /** --include globs for directory arguments (the paths and --corpus). */
+  readonly include?: string[];
 }
 
 const TABLES = { allowlist: 'vmsentry-local-allowlist', state: 'vmsentry-local-state' } as const;
@@ -76,14 +78,18 @@ export function register(program: Command): void {
     .description(
       'run the real pipeline locally (no AWS account): DynamoDB in-process, SNS/SQS/S3 emulated, what each subscriber received printed',
     )
-    .argument('[paths...]', 'log files to deliver as CloudWatch Logs payloads (default: the bundled samples)')
+    .argument(
+      '[paths...]',
+      'log files or directories (read recursively) to deliver as CloudWatch Logs payloads (default: the bundled samples)',
+    )
+    .option('--include <glob>', INCLUDE_HELP, collectArg, [])
     .option('--fresh', 'wipe the local DynamoDB data first (allowlist and dedup state)')
     .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', '.local/dynamodb')
     .option('--show <n>', 'alerts printed in full as e-mail and Slack', parseCount, 3)
     .option('--no-replay', 'do not deliver the same events a second time (the dedup demonstration)')
     .option(
       '--corpus <dir>',
-      'also deliver every file under DIR (recursively; .gz inflated), e.g. a checkout of the public OTRF Security-Datasets',
+      'also deliver every file under DIR (recursively, --include applies; .gz inflated), e.g. a checkout of the public OTRF Security-Datasets',
     )
     .action(async (paths: string[], options: LocalOptions) => {
       process.exitCode = await runLocal(paths, options, processIo);
@@ -146,34 +152,12 @@ interface PassResult {
   readonly failures: string[];
 }
 
-/** Every regular file under a corpus directory, recursively, in a stable order; a missing or empty one is a usage error. */
-function listCorpus(dir: string): string[] {
-  let entries: string[];
-  try {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`--corpus ${dir}: not a directory`);
-    entries = readdirSync(dir, { recursive: true, encoding: 'utf8' });
-  } catch (cause) {
-    if (cause instanceof UsageError) throw cause;
-    throw new UsageError(`--corpus ${dir}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`);
-  }
-  const files = entries
-    .map((entry) => path.join(dir, entry))
-    .filter((file) => statSync(file).isFile() && !path.basename(file).startsWith('.'))
-    .sort();
-  if (files.length === 0) throw new UsageError(`--corpus ${dir}: no files in it`);
-  return files;
-}
-
 export async function runLocal(paths: readonly string[], options: LocalOptions, io: CliIo): Promise<number> {
-  for (const file of paths) {
-    try {
-      if (!statSync(file).isFile()) throw new UsageError(`cannot read ${file}: not a file`);
-    } catch (cause) {
-      if (cause instanceof UsageError) throw cause;
-      throw new UsageError(`cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`);
-    }
-  }
-  const corpusFiles = options.corpus === undefined ? [] : listCorpus(options.corpus);
+  const include = options.include ?? [];
+  const files = expandInputPaths(paths, { include });
+  if (files.includes('-')) throw new UsageError('local reads files and directories, not stdin (-)');
+  const corpusFiles =
+    options.corpus === undefined ? [] : expandInputPaths([options.corpus], { include, label: '--corpus' });
   const out = (text = ''): Promise<void> => writeLine(io.stdout, text);
   const started = Date.now();
 
@@ -212,14 +196,14 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     await seedAllowlist(dynamo, out);
 
     const deliveries = [
-      ...(paths.length > 0 ? await fileDeliveries(paths) : await sampleDeliveries()),
+      ...(files.length > 0 ? await fileDeliveries(files) : await sampleDeliveries()),
       ...(await fileDeliveries(corpusFiles)),
     ];
     const records = deliveries.reduce((sum, delivery) => sum + delivery.records, 0);
     const corpusNote =
       options.corpus === undefined ? '' : ` and ${corpusFiles.length} corpus file(s) from ${options.corpus}`;
     await out(
-      `delivering ${records} records from ${paths.length > 0 ? `${paths.length} file(s)` : 'the bundled samples (samples/)'}${corpusNote}: ` +
+      `delivering ${records} records from ${files.length > 0 ? `${files.length} file(s)` : 'the bundled samples (samples/)'}${corpusNote}: ` +
         `${deliveries.filter((d) => d.kind === 'cloudwatch').length} CloudWatch Logs subscription event(s), ` +
         `${deliveries.filter((d) => d.kind === 'sqs').length} EDR feed SQS event(s)`,
     );

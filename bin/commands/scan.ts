@@ -34,6 +34,7 @@ import {
   writeLine,
 } from '../cli-io';
 import { BinaryInputError, DocumentTooLargeError, type InputSource, InvalidGzipError, readRecords } from '../input';
+import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { byteProgress } from '../progress';
 import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
 
@@ -47,6 +48,8 @@ export interface ScanCommandOptions {
   readonly output?: ScanOutput;
   readonly failOn?: Severity;
   readonly rules: string[];
+  /** --include globs for directory arguments. */
+  readonly include?: string[];
   readonly builtin: boolean;
   readonly strict?: boolean;
   readonly allowlist?: string;
@@ -68,8 +71,8 @@ function parseOutput(value: string): ScanOutput {
 export function register(program: Command): void {
   program
     .command('scan')
-    .description('detect T1564.006 activity in log files or stdin; prints one JSON alert per line')
-    .argument('<paths...>', 'files to scan, or - for stdin')
+    .description('detect T1564.006 activity in log files, directories or stdin; prints one JSON alert per line')
+    .argument('<paths...>', 'files or directories (read recursively) to scan, or - for stdin; plain or gzip')
     .addOption(
       new Option('--input-format <name>', 'read every record as this format instead of recognising each one').argParser(
         parseFormat,
@@ -87,6 +90,7 @@ export function register(program: Command): void {
         .default('ndjson'),
     )
     .addOption(new Option('--fail-on <level>', FAIL_ON_HELP).argParser(parseSeverityArg))
+    .option('--include <glob>', INCLUDE_HELP, collect, [])
     .option('--rules <dir>', 'also run the Sigma rules in this directory (repeatable)', collect, [])
     .option('--no-builtin', 'do not run the built-in rule pack (only --rules)')
     .option('--strict', 'exit 2 when any rule cannot be loaded')
@@ -103,35 +107,28 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExit codes: 0 the scan ran (with or without alerts), 1 an alert at or above --fail-on (or an internal error),' +
-        ' 2 usage error or unreadable input (binary data, gzip that does not inflate, or an input in which no record' +
-        ' at all was recognised).',
+        ' 2 usage error or unreadable input (binary data, gzip that does not inflate, an input in which no record' +
+        ' at all was recognised, or a directory with no file to read).',
     )
     .action(async (paths: string[], options: ScanCommandOptions) => {
       process.exitCode = await runScan(paths, options, processIo);
     });
 }
 
-function sourcesOf(paths: readonly string[]): { sources: InputSource[]; totalBytes: number } {
+function sourcesOf(
+  paths: readonly string[],
+  include: readonly string[],
+): { sources: InputSource[]; totalBytes: number } {
   let totalBytes = 0;
   const sources: InputSource[] = [];
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
-  for (const path of paths) {
+  for (const path of expandInputPaths(paths, { include })) {
     if (path === '-') {
       sources.push({ kind: 'stdin' });
       continue;
     }
-    let size: number;
-    try {
-      const stat = statSync(path);
-      if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: it is a directory`);
-      size = stat.size;
-    } catch (cause) {
-      if (cause instanceof UsageError) throw cause;
-      throw new UsageError(`cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`, {
-        cause,
-      });
-    }
-    totalBytes += size;
+    // expandInputPaths has just seen it; a file removed since is reported when it is read.
+    totalBytes += statSync(path, { throwIfNoEntry: false })?.size ?? 0;
     sources.push({ kind: 'file', path });
   }
   return { sources, totalBytes };
@@ -156,7 +153,7 @@ function readAllowlist(file: string, io: CliIo): AllowlistEntry[] {
 
 /** The scan itself; returns the exit code. Usage problems throw UsageError. */
 export async function runScan(paths: readonly string[], options: ScanCommandOptions, io: CliIo): Promise<number> {
-  const { sources, totalBytes } = sourcesOf(paths);
+  const { sources, totalBytes } = sourcesOf(paths, options.include ?? []);
   const loaded = loadRuleSources(ruleDirectories(options));
   for (const error of loaded.errors) errorLine(io, `rule not loaded: ${describeLoadError(error)}`);
   if (options.strict && loaded.errors.length > 0) {

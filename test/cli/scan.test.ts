@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -175,9 +175,58 @@ describe('vmsentry scan', () => {
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toContain('vmsentry: cannot read no/such/file.log: ENOENT');
-    const directory = await runCli(['scan', FIXTURES]);
-    expect(directory.code).toBe(2);
-    expect(directory.stderr).toContain('it is a directory');
+  });
+
+  describe('a directory argument', () => {
+    /** tree/: a nested .jsonl, a .gz, a file that is not a log, a dot-directory, and a link back to the root. */
+    function tree(): string {
+      const root = path.join(scratch, 'tree');
+      mkdirSync(path.join(root, 'hosts', 'b'), { recursive: true });
+      mkdirSync(path.join(root, '.cache'), { recursive: true });
+      const sysmon = readFileSync(SYSMON);
+      writeFileSync(path.join(root, 'hosts', 'b', 'sysmon.jsonl'), sysmon);
+      writeFileSync(path.join(root, 'hosts', 'a.jsonl.gz'), gzipSync(sysmon));
+      writeFileSync(path.join(root, 'auditd.log'), readFileSync(AUDITD));
+      writeFileSync(path.join(root, '.cache', 'old.jsonl'), sysmon);
+      symlinkSync('..', path.join(root, 'hosts', 'b', 'loop'));
+      return root;
+    }
+    let root: string;
+    beforeAll(() => {
+      root = tree();
+    });
+
+    const filesOf = (stdout: string): string[] => [
+      ...new Set((alertsOf(stdout) as Alert[]).map((alert) => String(alert.input['file']))),
+    ];
+
+    it('is read recursively, in sorted order, dot-directories skipped, a link loop not followed', async () => {
+      const { code, stdout } = await runCli(['scan', root]);
+      expect(code).toBe(0);
+      expect(filesOf(stdout)).toEqual([
+        path.join(root, 'auditd.log'),
+        path.join(root, 'hosts', 'a.jsonl.gz'),
+        path.join(root, 'hosts', 'b', 'sysmon.jsonl'),
+      ]);
+    });
+
+    it('--include keeps the files whose relative path matches any of the globs', async () => {
+      const { code, stdout } = await runCli(['scan', root, '--include', '**/*.jsonl', '--include', '*.gz']);
+      expect(code).toBe(0);
+      expect(filesOf(stdout)).toEqual([
+        path.join(root, 'hosts', 'a.jsonl.gz'),
+        path.join(root, 'hosts', 'b', 'sysmon.jsonl'),
+      ]);
+      const plain = await runCli(['scan', root, '--include', 'hosts/*/*.jsonl']);
+      expect(filesOf(plain.stdout)).toEqual([path.join(root, 'hosts', 'b', 'sysmon.jsonl')]);
+    });
+
+    it('with no matching file is a usage error (exit 2) naming the directory and the globs', async () => {
+      const { code, stdout, stderr } = await runCli(['scan', root, '--include', '*.evtx']);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`vmsentry: ${root}: no file in it matches --include '*.evtx'`);
+    });
   });
 
   it('exits 2 with a clear message for a bad flag or flag value', async () => {
