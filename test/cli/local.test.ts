@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -85,6 +85,36 @@ describe('vmsentry local', () => {
       rmSync(corpus, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('reads a directory argument recursively; --include picks the files; dot-directories are skipped', async () => {
+    const logs = mkdtempSync(path.join(tmpdir(), 'vmsentry-logs-'));
+    try {
+      mkdirSync(path.join(logs, 'linux', 'audit'), { recursive: true });
+      mkdirSync(path.join(logs, '.snapshots'));
+      const auditd = readFileSync(`${FIXTURES}/auditd-qemu.txt`);
+      writeFileSync(path.join(logs, 'linux', 'audit', 'host1.log'), auditd);
+      writeFileSync(path.join(logs, 'linux', 'host2.log.gz'), gzipSync(auditd));
+      writeFileSync(path.join(logs, 'README.md'), '# not telemetry\n');
+      writeFileSync(path.join(logs, '.snapshots', 'old.log'), auditd);
+      symlinkSync('..', path.join(logs, 'linux', 'audit', 'loop'));
+      const { code, stdout } = await runCli(
+        ['local', '--data-dir', dataDir, '--no-replay', logs, '--include', '*.log', '--include', '*.gz'],
+        { timeoutMs: 55_000 },
+      );
+      expect(code).toBe(0);
+      expect(stdout).toContain('delivering 14 records from 2 file(s): 2 CloudWatch Logs subscription event(s)');
+      expect(stdout).toMatch(/parse errors: 0/);
+    } finally {
+      rmSync(logs, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a directory with no file matching --include is a usage error (exit 2) naming it and the globs', async () => {
+    const { code, stderr, stdout } = await runCli(['local', '--data-dir', dataDir, FIXTURES, '--include', '*.evtx']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`vmsentry: ${FIXTURES}: no file in it matches --include '*.evtx'`);
+    expect(stdout).not.toContain('delivering');
+  });
 
   it('--corpus names a directory that does not exist: a usage error (exit 2), nothing delivered', async () => {
     const { code, stderr, stdout } = await runCli(['local', '--data-dir', dataDir, '--corpus', '/nonexistent/otrf']);
