@@ -1,6 +1,7 @@
 import { excerptOf, type FormatName, type NormalizedEvent, type ParseError } from '../model';
 import type { ParseOutcome, RecordInput, RecordParser } from './parser';
 import { PARSERS, parserFor } from './registry';
+import { unrecognisedReason } from './unrecognised';
 
 /** The outcome of parsing a batch: every record is accounted for as events, an error, or valid-but-irrelevant. */
 export interface ParsedBatch {
@@ -58,7 +59,9 @@ export class BatchParser {
       this.addError({
         code: 'unknown-format',
         format: 'unknown',
-        reason: this.options.format ? `record is not ${this.options.format}` : 'no parser recognised the record',
+        reason: this.options.format
+          ? `record is not ${this.options.format}`
+          : unrecognisedReason(record.text, record.json),
         position: record.position,
         excerpt: excerptOf(record.text),
       });

@@ -27,7 +27,8 @@ export interface EventXml {
   unnamed?: string[];
 }
 
-export type EventXmlResult = { ok: true; value: EventXml } | { ok: false; reason: string };
+/** On failure, `offset` is where the fault was found (the input's length when the document ends too early). */
+export type EventXmlResult = { ok: true; value: EventXml } | { ok: false; reason: string; offset: number };
 
 /** Deeper nesting than any real event has: refuse rather than walk attacker-shaped trees. */
 const MAX_DEPTH = 32;
@@ -78,7 +79,7 @@ function isSpace(code: number): boolean {
 
 /** Parse one Windows Event XML document (or a bare `<EventData>` fragment) into its System fields and data. */
 export function parseEventXml(xml: string): EventXmlResult {
-  if (typeof xml !== 'string') return { ok: false, reason: 'not a string' };
+  if (typeof xml !== 'string') return { ok: false, reason: 'not a string', offset: 0 };
   return new EventXmlScanner(xml).run();
 }
 
@@ -134,16 +135,17 @@ class EventXmlScanner {
       const textEnd = lt === -1 ? length : lt;
       if (textEnd > this.pos) {
         const error = this.text(this.pos, textEnd);
-        if (error) return { ok: false, reason: error };
+        if (error) return { ok: false, reason: error, offset: this.pos };
       }
       if (lt === -1) break;
       const error = this.markup(lt);
-      if (error) return { ok: false, reason: error };
+      // A truncated construct is found at the end of the input; anything else at the markup that holds it.
+      if (error) return { ok: false, reason: error, offset: error.startsWith('truncated') ? length : lt };
     }
     const open = this.stack.at(-1);
-    if (open) return { ok: false, reason: `truncated: <${excerpt(open.name)}> is not closed` };
-    if (!this.rootSeen) return { ok: false, reason: 'no root element' };
-    if (this.eventElements > 1) return { ok: false, reason: 'more than one <Event> in one record' };
+    if (open) return { ok: false, reason: `truncated: <${excerpt(open.name)}> is not closed`, offset: length };
+    if (!this.rootSeen) return { ok: false, reason: 'no root element', offset: length };
+    if (this.eventElements > 1) return { ok: false, reason: 'more than one <Event> in one record', offset: length };
     return { ok: true, value: this.result() };
   }
 
@@ -167,7 +169,10 @@ class EventXmlScanner {
     const top = this.stack.at(-1);
     if (!top) {
       for (let i = start; i < end; i++) {
-        if (!isSpace(this.xml.charCodeAt(i))) return `text outside the root element at ${i}`;
+        if (!isSpace(this.xml.charCodeAt(i))) {
+          this.pos = i;
+          return `text outside the root element at ${i}`;
+        }
       }
     } else if (top.key !== undefined) {
       top.text += this.xml.slice(start, end);

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { readRecords } from '../../bin/input';
 import type { ParseError } from '../../lib/model';
-import { decodeCloudWatchEvent } from '../../lib/sources';
+import { decodeCloudWatchEvent, parseRecords } from '../../lib/sources';
 import { LineSplitter, type SplitLine } from '../../lib/sources/envelopes/lines';
 import { streamRecords } from '../../lib/sources/envelopes/stream';
 
@@ -43,6 +43,38 @@ async function costRatio(run: (size: number) => unknown | Promise<unknown>, n: n
 const LINEAR = 8; // 4x expected; 16x is quadratic
 
 describe('hostile inputs', () => {
+  describe('the reason an unrecognised record gets is worked out in linear time', () => {
+    const reasonRun = (make: (size: number) => string) => (size: number) => {
+      const [error] = parseRecords([
+        { text: make(size), json: undefined, position: { envelope: 'inline', index: 0 }, context: {} },
+      ]).errors;
+      if (error?.code !== 'unknown-format') throw new Error(`not an unrecognised record: ${error?.reason}`);
+    };
+
+    it('broken JSON over many lines (line and column are counted in one pass)', async () => {
+      expect(
+        await costRatio(
+          reasonRun((size) => `[${'1,\n'.repeat(size)}`),
+          20_000,
+        ),
+      ).toBeLessThan(LINEAR);
+    });
+
+    it('an unexpected token whose quoted context nearly repeats all along the record', async () => {
+      const make = (size: number) => `[${'1,'.repeat(size)}x${',1'.repeat(20)}]`;
+      expect(await costRatio(reasonRun(make), 20_000)).toBeLessThan(LINEAR);
+    });
+
+    it('Event XML truncated after a long run of text', async () => {
+      expect(
+        await costRatio(
+          reasonRun((size) => `<Event>${' a'.repeat(size)}<`),
+          20_000,
+        ),
+      ).toBeLessThan(LINEAR);
+    });
+  });
+
   describe('awslogs.data with line breaks', () => {
     const decodeRun = (make: (size: number) => string) => (size: number) =>
       decodeCloudWatchEvent({ awslogs: { data: make(size) } });

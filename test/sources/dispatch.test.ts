@@ -93,6 +93,73 @@ describe('the batch dispatcher', () => {
     expect(batch.eventsByFormat).toEqual({ 'sysmon-windows': 1 });
   });
 
+  describe('says why a record was not recognised', () => {
+    const reasonFor = (text: string): string | undefined => parseRecords([input(text, 0)]).errors[0]?.reason;
+
+    it('broken JSON: the syntax error with its line and column', () => {
+      expect(reasonFor('{"EventID": 1, "Image": }')).toBe(
+        `invalid JSON at line 1 column 25: Unexpected token '}', ..." "Image": }" is not valid JSON`,
+      );
+      expect(reasonFor('{"EventID": 1,')).toMatch(/^invalid JSON at line 1 column 15: Expected double-quoted/);
+      expect(reasonFor('[{"a": 1},\n {"b": 2 ')).toMatch(/^invalid JSON at line 2 column 10: /);
+      expect(reasonFor('{"a": 1} trailing')).toMatch(/^invalid JSON at line 1 column 10: Unexpected non-whitespace/);
+    });
+
+    it('broken JSON: the message stays bounded however long the record', () => {
+      const reason = reasonFor(`{"k": "${'x'.repeat(100_000)}`) ?? '';
+      expect(reason).toMatch(/^invalid JSON at line 1 column 100008: /);
+      expect(reason.length).toBeLessThan(200);
+    });
+
+    it('broken Event XML: the fault and its offset', () => {
+      expect(reasonFor('<Event><System><Channel>Setup</Channel>')).toBe(
+        'Event XML not well-formed at offset 39: truncated: <System> is not closed',
+      );
+      expect(reasonFor('<Event></Evnt>')).toBe(
+        'Event XML not well-formed at offset 7: mismatched </Evnt>: expected </Event>',
+      );
+      expect(reasonFor('<?xml version="1.0"?><Event/>junk')).toBe(
+        'Event XML not well-formed at offset 29: text outside the root element',
+      );
+    });
+
+    it('broken Event XML a Windows parser claims keeps that parser and its own reason', () => {
+      const truncated = sysmonXml.slice(0, sysmonXml.indexOf('<EventData>') + 40);
+      expect(parseRecords([input(truncated, 0)]).errors).toEqual([
+        expect.objectContaining({
+          code: 'invalid-record',
+          format: 'sysmon-windows',
+          reason: 'bad Event XML: truncated: end tag is not closed',
+        }),
+      ]);
+    });
+
+    it('well-formed JSON no format claims: its first keys, bounded', () => {
+      expect(reasonFor('{"user":"ann","action":"login"}')).toBe(
+        'JSON object with keys user, action is not a format vmsentry reads (see docs/event-model.md)',
+      );
+      const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i])));
+      expect(reasonFor(wide)).toBe(
+        'JSON object with keys k0, k1, k2, k3, k4, k5, … is not a format vmsentry reads (see docs/event-model.md)',
+      );
+      expect(reasonFor('[1, 2, 3]')).toBe(
+        'JSON array of 3 items is not a format vmsentry reads (see docs/event-model.md)',
+      );
+    });
+
+    it('well-formed XML that is no Windows event: windows-event takes it and names what is missing', () => {
+      expect(parseRecords([input('<?xml version="1.0"?><Report><Row/></Report>', 0)]).errors).toEqual([
+        expect.objectContaining({ format: 'windows-event', reason: 'EventID is missing or not an integer (0..65535)' }),
+      ]);
+    });
+
+    it('anything else: the generic reason and its first bytes, control characters escaped', () => {
+      expect(reasonFor('dear\tdiary\u0007')).toBe('no parser recognised the record (starts "dear\\x09diary\\x07")');
+      const long = reasonFor(`plain ${'z'.repeat(10_000)}`) ?? '';
+      expect(long).toBe(`no parser recognised the record (starts "plain ${'z'.repeat(42)}…")`);
+    });
+  });
+
   it('parses only the forced format when one is given', () => {
     const forced = parseRecords([input(sysmonXml, 0)], { format: 'auditd' });
     expect(forced.events).toEqual([]);
