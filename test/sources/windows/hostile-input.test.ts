@@ -193,7 +193,9 @@ describe('Windows parsers on hostile input', () => {
       const small = line(20_000);
       const large = line(80_000);
       timeOf(small); // warm-up
-      const ratio = timeOf(large) / Math.max(timeOf(small), 1);
+      // The fastest of three runs each: a GC pause or a busy machine slows one run, never the best of three.
+      const best = (input: RecordInput) => Math.min(timeOf(input), timeOf(input), timeOf(input));
+      const ratio = best(large) / Math.max(best(small), 1);
       // Linear is ~4; a quadratic scan would be ~16 and far slower in absolute terms.
       expect(ratio).toBeLessThan(10);
     });
