@@ -230,7 +230,13 @@ export function createIngest(deps: IngestDeps): Ingest {
           logger.warn('allowlist entry ignored: malformed', { item: excerptOf(safeJson(item), 500) });
         },
       }),
-      { ttlSeconds: config.allowlistCacheSeconds, clock },
+      {
+        ttlSeconds: config.allowlistCacheSeconds,
+        clock,
+        // Once per entry as compiled (the cache reuses it), never per event: the same words `allowlist lint` prints.
+        onEntryWarnings: (entry, warnings) =>
+          logger.warn('allowlist entry warning', { host: entry.host, id: entry.id, warnings }),
+      },
     );
   const dedup = new DynamoDbDedupStore(deps.doc, config.stateTable, { leaseSeconds: config.claimLeaseSeconds });
   const correlator =

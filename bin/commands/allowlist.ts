@@ -11,6 +11,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DynamoDbAllowlistStore } from '../../lib/adapters/dynamodb-allowlist-store';
 import {
   BROAD_MAX_DAYS,
+  checkEntry,
   DAY_SECONDS,
   DEFAULT_MAX_DAYS,
   entryIdFor,
@@ -22,7 +23,6 @@ import {
   partitionOf,
   policyViolation,
   toDynamoJson,
-  validateEntry,
 } from '../../lib/allowlist';
 import { parseTime } from '../../lib/hunt/time';
 import { type AllowlistEntry, type AllowlistPin, isInstanceId } from '../../lib/model';
@@ -158,7 +158,7 @@ export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps
   const nowSeconds = Math.floor(nowMs / 1000);
   const match = parseMatch(options.match);
   const pin = pinOf(options);
-  const validated = validateEntry({
+  const validated = checkEntry({
     host: options.host,
     rule: options.rule,
     ...(match ? { match } : {}),
@@ -179,6 +179,7 @@ export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps
     nowSeconds,
   });
   if (violation) throw new UsageError(violation);
+  for (const warning of validated.warnings) errorLine(io, `warning: ${warning.message}`);
   if (options.printOnly) {
     const item = entryToItem(entry);
     await writeLine(io.stdout, putItemCommand(table, item));
@@ -297,16 +298,16 @@ export async function runImport(
   const nowMs = deps.nowMs ?? Date.now();
   const nowSeconds = Math.floor(nowMs / 1000);
   const parsed = parseAllowlistFile(readText(file));
-  // Line numbers of accepted entries are not kept by the parser: re-derive them for policy messages.
   const problems = parsed.errors.map((error) => `${file}:${error.line}: ${error.reason}`);
   const policy = { maxDays: options.maxDays, allowBroad: Boolean(options.allowBroad), nowSeconds };
   const accepted: AllowlistEntry[] = [];
-  for (const entry of parsed.entries) {
+  parsed.entries.forEach((entry, index) => {
     const violation = policyViolation(entry, policy);
-    if (violation) problems.push(`${file}: entry ${entry.host} ${entry.rule}: ${violation}`);
+    if (violation) problems.push(`${file}:${parsed.lines[index]}: ${violation}`);
     else accepted.push({ ...entry, createdAt: entry.createdAt ?? nowSeconds, id: entry.id ?? entryIdFor(entry) });
-  }
+  });
   for (const problem of problems) errorLine(io, problem);
+  for (const warning of parsed.warnings) errorLine(io, `${file}:${warning.line}: warning: ${warning.message}`);
   if (problems.length > 0 && !options.skipInvalid) {
     errorLine(
       io,

@@ -148,6 +148,8 @@ function readAllowlist(file: string, io: CliIo): AllowlistEntry[] {
   }
   const parsed = parseAllowlistFile(text);
   for (const error of parsed.errors) errorLine(io, `allowlist ${file}:${error.line}: ${error.reason} (entry ignored)`);
+  for (const warning of parsed.warnings)
+    errorLine(io, `allowlist ${file}:${warning.line}: warning: ${warning.message}`);
   return parsed.entries;
 }
 

@@ -1,4 +1,6 @@
+export * from './check';
 export * from './field';
+export * from './field-names';
 export * from './file';
 export * from './glob';
 export * from './host';

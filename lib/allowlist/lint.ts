@@ -1,121 +1,9 @@
-import { type AllowlistEntry, type FieldName, GLOBAL_HOST, isInstanceId } from '../model';
+import { type AllowlistEntry, GLOBAL_HOST, isInstanceId } from '../model';
+import { entryWarnings } from './check';
 import { compileGlob } from './glob';
 import { partitionOf } from './host';
 import { entryIdFor } from './item';
-import { DAY_SECONDS, DEFAULT_MAX_DAYS, isBroad } from './policy';
-
-/** Every normalized field name; a Record keyed by FieldName makes the compiler keep this list complete. */
-const MODEL_FIELDS: Record<FieldName, true> = {
-  Image: true,
-  OriginalFileName: true,
-  CommandLine: true,
-  CurrentDirectory: true,
-  ProcessId: true,
-  ProcessGuid: true,
-  ParentImage: true,
-  ParentCommandLine: true,
-  ParentProcessId: true,
-  ParentProcessGuid: true,
-  User: true,
-  UserId: true,
-  LoginUser: true,
-  LogonId: true,
-  IntegrityLevel: true,
-  Hashes: true,
-  Product: true,
-  Company: true,
-  Description: true,
-  FileVersion: true,
-  Signer: true,
-  Args: true,
-  ScriptBlockText: true,
-  ScriptBlockId: true,
-  Path: true,
-  MessageNumber: true,
-  MessageTotal: true,
-  Partial: true,
-  ServiceName: true,
-  ImagePath: true,
-  ServiceType: true,
-  StartType: true,
-  AccountName: true,
-  ContainerRuntime: true,
-  ContainerImage: true,
-  ContainerName: true,
-  ContainerId: true,
-  PodName: true,
-  Namespace: true,
-  Privileged: true,
-  HostPID: true,
-  HostNetwork: true,
-  HostIPC: true,
-  HostPathMounts: true,
-  CapabilitiesAdded: true,
-  AllowPrivilegeEscalation: true,
-  RunAsUser: true,
-  Actor: true,
-  Ephemeral: true,
-  ApiService: true,
-  ApiOperation: true,
-  ApiResource: true,
-  ApiSubresource: true,
-  SourceIp: true,
-  UserAgent: true,
-  ApiResult: true,
-  EventID: true,
-  Channel: true,
-  Provider: true,
-  FalcoRule: true,
-  FalcoPriority: true,
-  Message: true,
-  Initiated: true,
-  Protocol: true,
-  SourcePort: true,
-  SourceHostname: true,
-  DestinationIp: true,
-  DestinationPort: true,
-  DestinationHostname: true,
-  DestinationIsIpv6: true,
-  QueryName: true,
-  QueryStatus: true,
-  QueryResults: true,
-  ImageLoaded: true,
-  Signed: true,
-  Signature: true,
-  SignatureStatus: true,
-  TargetFilename: true,
-  TargetFilenameNew: true,
-  SourceFilename: true,
-  CreationUtcTime: true,
-  PreviousCreationUtcTime: true,
-  IsExecutable: true,
-  Contents: true,
-  FileOperation: true,
-  AuditKey: true,
-  TargetObject: true,
-  Details: true,
-  EventType: true,
-  NewName: true,
-  SourceImage: true,
-  SourceProcessId: true,
-  SourceProcessGuid: true,
-  TargetImage: true,
-  TargetProcessId: true,
-  TargetProcessGuid: true,
-  GrantedAccess: true,
-  CallTrace: true,
-  StartAddress: true,
-  StartModule: true,
-  StartFunction: true,
-  PipeName: true,
-  Payload: true,
-  ContextInfo: true,
-  Data: true,
-};
-
-export function isModelField(name: string): boolean {
-  return Object.hasOwn(MODEL_FIELDS, name);
-}
+import { DAY_SECONDS, DEFAULT_MAX_DAYS } from './policy';
 
 export type LintKind =
   | 'expired'
@@ -123,6 +11,7 @@ export type LintKind =
   | 'any-value'
   | 'unpinned'
   | 'never-matching'
+  | 'unknown-field'
   | 'duplicate'
   | 'unbounded'
   | 'malformed';
@@ -150,11 +39,8 @@ export function lintEntries(
       at('expired', `expired ${new Date(entry.expiresAt * 1000).toISOString()} (kept for audit; remove when done)`);
     else if (entry.expiresAt - nowSeconds > maxDays * DAY_SECONDS)
       at('unbounded', `expires more than ${maxDays} days from now`);
-    if (isBroad(entry))
-      at(
-        'broad',
-        `host "${entry.host}" rule "${entry.rule}" applies ${entry.host === GLOBAL_HOST ? 'to every host' : 'to every rule'}`,
-      );
+    // The same words scan --allowlist, import and the pipeline's log use for this entry (checkEntry).
+    for (const warning of entryWarnings(entry)) at(warning.kind, warning.message);
     for (const field of entry.matchAny ?? []) {
       at(
         'any-value',
@@ -188,9 +74,6 @@ function unpinnedDetail(entry: AllowlistEntry): string | undefined {
 }
 
 function neverMatching(field: string, pattern: string): string | undefined {
-  if (!field.includes('.') && !isModelField(field)) {
-    return `match field "${field}" is not a normalized field: it matches only raw records that happen to carry it`;
-  }
   if (pattern === '') return `match.${field} is empty: it matches only an empty value`;
   const glob = compileGlob(pattern);
   if (glob.hasStar && glob.segments.every((segment) => segment.length === 0)) {

@@ -7,10 +7,10 @@ import {
   provenIdentity,
   type RuleMetadata,
 } from '../model';
+import { checkEntry } from './check';
 import { fieldValues } from './field';
 import { type CompiledGlob, compileGlob, matchLowered } from './glob';
 import { hostScopeCovers } from './host';
-import { validateEntry } from './item';
 
 /** An entry with its globs compiled once (entries are cached across invocations, events are many). */
 export interface CompiledEntry {
@@ -21,14 +21,17 @@ export interface CompiledEntry {
   /** The pin, its value lowercased. */
   readonly pin?: AllowlistPin;
   /**
-   * False when the entry fails validateEntry (the one validation the pipeline, import and scan --allowlist share):
+   * False when the entry fails checkEntry (the one validation the pipeline, import and scan --allowlist share):
    * such an entry never suppresses anything, however it reached the matcher.
    */
   readonly usable: boolean;
+  /** checkEntry's warnings, worked out once per compiled entry so the pipeline can log them once, not per event. */
+  readonly warnings: readonly string[];
 }
 
 export function compileEntry(entry: AllowlistEntry): CompiledEntry {
-  const usable = validateEntry({ ...entry }).ok;
+  const checked = checkEntry({ ...entry });
+  const usable = checked.ok;
   const any = new Set(entry.matchAny ?? []);
   const match = usable
     ? Object.entries(entry.match ?? {}).map(([field, pattern]) => ({
@@ -39,7 +42,8 @@ export function compileEntry(entry: AllowlistEntry): CompiledEntry {
     : [];
   const rule = typeof entry.rule === 'string' ? entry.rule.trim().toLowerCase() : '';
   const pin = entry.pin ? comparablePin(entry.pin) : undefined;
-  return { entry, rule, match, usable, ...(pin ? { pin } : {}) };
+  const warnings = checked.ok ? checked.warnings.map((warning) => warning.message) : [];
+  return { entry, rule, match, usable, warnings, ...(pin ? { pin } : {}) };
 }
 
 /**

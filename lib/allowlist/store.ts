@@ -51,14 +51,22 @@ export class CachedAllowlistStore implements AllowlistStore {
   private readonly ttlMs: number;
   private readonly clock: () => number;
   private readonly maxPartitions: number;
+  private readonly onEntryWarnings: ((entry: AllowlistEntry, warnings: readonly string[]) => void) | undefined;
 
   constructor(
     private readonly reader: AllowlistPartitionReader,
-    options: { ttlSeconds?: number; clock?: () => number; maxPartitions?: number } = {},
+    options: {
+      ttlSeconds?: number;
+      clock?: () => number;
+      maxPartitions?: number;
+      /** Called when an entry with warnings is compiled: once per entry content, not per read or per event. */
+      onEntryWarnings?: (entry: AllowlistEntry, warnings: readonly string[]) => void;
+    } = {},
   ) {
     this.ttlMs = (options.ttlSeconds ?? 60) * 1000;
     this.clock = options.clock ?? Date.now;
     this.maxPartitions = options.maxPartitions ?? 10_000;
+    this.onEntryWarnings = options.onEntryWarnings;
   }
 
   async entriesFor(hostKeys: readonly string[]): Promise<AllowlistEntry[]> {
@@ -85,7 +93,12 @@ export class CachedAllowlistStore implements AllowlistStore {
       this.evictIfFull(missing.length);
       const until = this.clock() + this.ttlMs;
       for (const partition of missing) {
-        this.cache.set(partition, cachedPartition(read.get(partition) ?? [], previous.get(partition), until));
+        const compile = (entry: AllowlistEntry): CompiledEntry => {
+          const compiled = compileEntry(entry);
+          if (compiled.warnings.length > 0) this.onEntryWarnings?.(entry, compiled.warnings);
+          return compiled;
+        };
+        this.cache.set(partition, cachedPartition(read.get(partition) ?? [], previous.get(partition), until, compile));
       }
     }
     return wanted.flatMap((partition) => {
@@ -113,11 +126,12 @@ function cachedPartition(
   entries: readonly AllowlistEntry[],
   previous: ReadonlyMap<string, CompiledEntry> | undefined,
   until: number,
+  compile: (entry: AllowlistEntry) => CompiledEntry,
 ): CachedPartition {
   const byVersion = new Map<string, CompiledEntry>();
   const compiled = entries.map((entry) => {
     const version = JSON.stringify(entry);
-    const reused = previous?.get(version) ?? byVersion.get(version) ?? compileEntry(entry);
+    const reused = previous?.get(version) ?? byVersion.get(version) ?? compile(entry);
     byVersion.set(version, reused);
     return reused;
   });

@@ -43,6 +43,12 @@ const NATIVE_ALIASES: Partial<Record<FormatName | 'kubernetes' | 'aws', Readonly
     },
   };
 
+/** Every Sigma and source-native alias name (allowlist validation warns on names that are neither this nor a model field). */
+export function aliasFieldNames(): string[] {
+  const native = Object.values(NATIVE_ALIASES).flatMap((table) => Object.keys(table ?? {}));
+  return [...new Set([...Object.keys(SIGMA_ALIASES), ...native])];
+}
+
 /** Alias lookup by own key only: a rule field named `constructor` must not find Object.prototype members. */
 function aliasOf(
   table: Readonly<Record<string, readonly string[]>> | undefined,

@@ -53,13 +53,13 @@ describe('allowlist lint (pure)', () => {
     expect(lintEntries([good], NOW)).toEqual([]);
   });
 
-  it('finds expired, unbounded, broad, never-matching and duplicate entries', () => {
+  it('finds expired, unbounded, broad, unknown-field, never-matching and duplicate entries', () => {
     const findings = lintEntries(
       [
         { ...good, expiresAt: NOW - 10 },
         { ...good, host: 'h2', expiresAt: undefined as unknown as number },
         { ...good, host: '*', broad: true, match: undefined as unknown as Record<string, string> },
-        { ...good, host: 'h3', match: { NewProcessName: 'x', CommandLine: '*', Image: '' } },
+        { ...good, host: 'h3', match: { Frobnicate: 'x', CommandLine: '*', Image: '' } },
         { ...good, host: 'h4' },
         { ...good, host: 'h4', reason: 'same exception written twice', id: 'other-id' },
         {
@@ -74,7 +74,7 @@ describe('allowlist lint (pure)', () => {
     expect(kinds('h1')).toEqual(['expired']);
     expect(kinds('h2')).toEqual(['unbounded']);
     expect(kinds('*')).toEqual(['broad']);
-    expect(kinds('h3')).toEqual(['never-matching', 'never-matching', 'never-matching']);
+    expect(kinds('h3')).toEqual(['unknown-field', 'never-matching', 'never-matching']);
     expect(kinds('h4')).toEqual(['duplicate']);
     expect(kinds('h5')).toEqual(['never-matching', 'never-matching']);
   });

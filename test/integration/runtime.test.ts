@@ -20,7 +20,7 @@ import { DedupStageError } from '../../lib/pipeline';
 import { subscriptionEvent, subscriptionPayload } from '../support/cloudwatch';
 import { type Dynalite, startDynalite } from '../support/dynalite';
 import { sysmonProcessXml } from './fixtures/sysmon';
-import { freshTables, handlerDeps, MemoryLogger, MemoryMetrics, snsSucceeds, testConfig } from './harness';
+import { freshTables, handlerDeps, MemoryLogger, MemoryMetrics, putEntries, snsSucceeds, testConfig } from './harness';
 
 const sns = mockClient(SNSClient);
 
@@ -95,6 +95,36 @@ describe('runtime composition', () => {
       );
       expect(metrics.total('ParseErrors')).toBe(MAX_LOGGED_PARSE_ERRORS + 5);
       expect(metrics.total('RecordsIn')).toBe(MAX_LOGGED_PARSE_ERRORS + 5);
+    });
+
+    it('logs an allowlist entry warning once per entry, not per event or per batch', async () => {
+      sns.reset();
+      snsSucceeds(sns);
+      const logger = new MemoryLogger();
+      const tables = await freshTables(db);
+      const config = testConfig(tables);
+      await putEntries(db, tables.allowlist, [
+        {
+          host: 'fin-ws042',
+          rule: 'attack.t1564.006',
+          match: { image: '*VBoxManage.exe' },
+          reason: 'lab image build',
+          owner: 'secops',
+          expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+        },
+      ]);
+      const cloudwatch = createCloudWatchHandler(handlerDeps(db, config, { logger }));
+      for (const batch of [0, 1]) {
+        const lines = [0, 1, 2].map((index) => sysmonProcessXml({ recordId: 5000 + batch * 10 + index }));
+        const payload = subscriptionPayload(lines, { logGroup: '/aws/ec2/windows/sysmon', logStream: 'i-1' });
+        await cloudwatch(subscriptionEvent(payload) as CloudWatchLogsEvent);
+      }
+      const warned = logger.lines.filter((line) => line.message === 'allowlist entry warning');
+      expect(warned).toHaveLength(1);
+      expect(warned[0]?.extra).toMatchObject({
+        host: 'fin-ws042',
+        warnings: ["field 'image' is not a model field; did you mean 'Image'?"],
+      });
     });
 
     it('counts detections whose dedup claim failed (ClaimFailures) and logs the failed batch, beside what was published', async () => {
