@@ -9,6 +9,11 @@ export interface WindowsHost {
   readonly user: string;
 }
 
+/** A host's own spelling of a path or command line: `{user}` becomes its user name. */
+export function personal(text: string, host: WindowsHost): string {
+  return text.replaceAll('{user}', host.user);
+}
+
 export const WINDOWS_HOSTS: readonly WindowsHost[] = [
   { name: 'WKS-DEV-014.corp.example', domain: 'CORP', user: 'a.nakamura' },
   { name: 'WKS-FIN-022.corp.example', domain: 'CORP', user: 'm.okafor' },

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import {
   LINUX_HOSTS,
   LINUX_PROCESSES,
+  personal,
   SCRIPT_BLOCKS,
   WINDOWS_HOSTS,
   WINDOWS_PROCESSES,
@@ -40,10 +41,6 @@ function userOf(process: WindowsProcess, host: WindowsHost): string {
     default:
       return 'NT AUTHORITY\\SYSTEM';
   }
-}
-
-function personal(text: string, host: WindowsHost): string {
-  return text.replaceAll('{user}', host.user);
 }
 
 function sysmonUtc(ms: number): string {

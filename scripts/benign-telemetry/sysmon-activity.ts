@@ -3,7 +3,7 @@
  * image loads (7), file creations (11), registry value sets (13) and DNS queries (22) of properly installed software
  * on the same made-up fleet as generate.ts. Used by the bench's mixed-telemetry row and by the pack's silence test.
  */
-import { WINDOWS_HOSTS, type WindowsHost } from './activity';
+import { personal, WINDOWS_HOSTS, type WindowsHost } from './activity';
 import { hashesOf, type SeededRandom } from './random';
 import { render, type WindowsShape } from './shapes';
 
@@ -65,8 +65,14 @@ const REGISTRY: readonly [string, string, string][] = [
   ],
 ];
 
-function personal(text: string, host: WindowsHost): string {
-  return text.replaceAll('{user}', host.user);
+/** The values every Sysmon event of a process starts with. */
+function processHead(utc: string, random: SeededRandom): Data {
+  return [
+    ['RuleName', '-'],
+    ['UtcTime', utc],
+    ['ProcessGuid', random.guid()],
+    ['ProcessId', String(random.int(900, 14_000))],
+  ];
 }
 
 const BUILDERS: readonly Builder[] = [
@@ -77,10 +83,7 @@ const BUILDERS: readonly Builder[] = [
       task: 3,
       label: 'Network connection detected',
       data: [
-        ['RuleName', '-'],
-        ['UtcTime', utc],
-        ['ProcessGuid', random.guid()],
-        ['ProcessId', String(random.int(900, 14_000))],
+        ...processHead(utc, random),
         ['Image', personal(image, host)],
         ['User', `${host.domain}\\${host.user}`],
         ['Protocol', 'tcp'],
@@ -105,10 +108,7 @@ const BUILDERS: readonly Builder[] = [
       task: 7,
       label: 'Image loaded',
       data: [
-        ['RuleName', '-'],
-        ['UtcTime', utc],
-        ['ProcessGuid', random.guid()],
-        ['ProcessId', String(random.int(900, 14_000))],
+        ...processHead(utc, random),
         ['Image', personal(image, host)],
         ['ImageLoaded', dll],
         ['FileVersion', '10.0.20348.2849 (WinBuild.160101.0800)'],
@@ -131,10 +131,7 @@ const BUILDERS: readonly Builder[] = [
       task: 11,
       label: 'File created',
       data: [
-        ['RuleName', '-'],
-        ['UtcTime', utc],
-        ['ProcessGuid', random.guid()],
-        ['ProcessId', String(random.int(900, 14_000))],
+        ...processHead(utc, random),
         ['Image', personal(image, host)],
         ['TargetFilename', personal(file, host)],
         ['CreationUtcTime', utc],
@@ -168,10 +165,7 @@ const BUILDERS: readonly Builder[] = [
       task: 22,
       label: 'Dns query',
       data: [
-        ['RuleName', '-'],
-        ['UtcTime', utc],
-        ['ProcessGuid', random.guid()],
-        ['ProcessId', String(random.int(900, 14_000))],
+        ...processHead(utc, random),
         ['QueryName', name],
         ['QueryStatus', '0'],
         ['QueryResults', `type:  5 ${name}.edgekey.net;::ffff:${ip};`],
