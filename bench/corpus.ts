@@ -3,17 +3,34 @@
  * 4104, Sysmon for Linux in their collectors' shapes, benign for T1564.006) interleaved, with a small share of
  * T1564.006 positives written in the same shapes (a real record with its process fields swapped for a VM launch).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import {
+  linuxSysmonEvents,
+  powershell4104Events,
+  security4688Events,
+  sysmonProcessEvents,
+} from '../scripts/benign-telemetry/generate';
+import { SeededRandom } from '../scripts/benign-telemetry/random';
+import { otrfDir } from '../test/corpus/corpus-dir';
 import { s3NotificationBody as s3NotificationOf } from '../test/support/s3-notification';
 
-/** The shared data directory (present in CI): ../shared/data/otrf from the working directory. */
-export function otrfDirectory(): string {
-  return process.env['VMSENTRY_OTRF_DIR'] ?? path.join(process.cwd(), '..', 'shared', 'data', 'otrf');
+/** The stand-in: the sample generator's benign records, in the corpus files' proportions. */
+function generatedCorpus(): Corpus {
+  const lines = (records: Record<string, unknown>[]) => records.map((record) => JSON.stringify(record));
+  return {
+    source: 'generated stand-in (scripts/benign-telemetry): the OTRF corpus was not found',
+    sysmon1: lines(sysmonProcessEvents(1800, new SeededRandom(101))),
+    security4688: lines(security4688Events(1200, new SeededRandom(102))),
+    powershell4104: lines(powershell4104Events(600, new SeededRandom(103))),
+    linuxSysmon1: lines(linuxSysmonEvents(200, new SeededRandom(104))),
+  };
 }
 
 export interface Corpus {
+  /** Where the records came from: the OTRF directory, or the generated stand-in when it is absent. */
+  readonly source: string;
   readonly sysmon1: readonly string[];
   readonly security4688: readonly string[];
   readonly powershell4104: readonly string[];
@@ -27,8 +44,15 @@ function lines(file: string): string[] {
     .filter((line) => line.trim() !== '');
 }
 
-export function loadCorpus(dir = otrfDirectory()): Corpus {
+/**
+ * The OTRF corpus where the corpus suite finds it (VMSENTRY_CORPUS_DIR, default ../shared/data beside the
+ * repository); on a clone alone, benign telemetry generated here in the same shippers' shapes, so `npm run bench`
+ * runs anywhere and says which it measured.
+ */
+export function loadCorpus(dir = otrfDir()): Corpus {
+  if (!existsSync(dir)) return generatedCorpus();
   return {
+    source: dir,
     sysmon1: lines(path.join(dir, 'win_sysmon1.jsonl.gz')),
     security4688: lines(path.join(dir, 'win_security4688.jsonl.gz')),
     powershell4104: lines(path.join(dir, 'win_powershell4104.jsonl.gz')),

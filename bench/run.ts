@@ -97,6 +97,7 @@ function decodeOrThrow(event: { awslogs: { data: string } }) {
 async function throughput(options: Options, report: Report): Promise<void> {
   const wants = (name: string) => !options.only || name.includes(options.only);
   const corpus = loadCorpus();
+  report.add({ name: 'corpus', source: corpus.source });
   const batch = mixedBatch(corpus, { events: options.events, positiveShare: 0.01, seed: 1 });
   const event = cloudWatchEventOf(batch.messages);
   const events = batch.messages.length;
