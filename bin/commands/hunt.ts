@@ -9,7 +9,6 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CloudWatchLogsFilterReader, isStaleFilterToken } from '../../lib/adapters/cloudwatch-logs-filter';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import type { AlertPublisher, PublishReport } from '../../lib/alerts/publisher';
-import { parseAllowlistFile } from '../../lib/allowlist/file';
 import {
   emptyState,
   HuntDetector,
@@ -19,10 +18,11 @@ import {
   parseState,
   runHunt,
 } from '../../lib/hunt';
-import { type Alert, type AllowlistEntry, atLeast, isFormatName, SEVERITIES, type Severity } from '../../lib/model';
+import { type Alert, atLeast, isFormatName, SEVERITIES, type Severity } from '../../lib/model';
 import { Correlator, correlationOnlyRuleIds, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
 import { formatTable } from '../../lib/scan/table';
 import type { FormatHint } from '../../lib/sources';
+import { readAllowlistFile } from '../allowlist-file';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
 import {
   type CliIo,
@@ -95,20 +95,6 @@ export function formatHintsOf(configFile: string): FormatHint[] {
     if (typeof prefix === 'string' && isFormatName(source)) hints.push({ prefix, format: source });
   }
   return hints;
-}
-
-function readAllowlist(file: string, io: CliIo): AllowlistEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new UsageError(
-      `cannot read allowlist ${file}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`,
-    );
-  }
-  const parsed = parseAllowlistFile(text);
-  for (const error of parsed.errors) errorLine(io, `allowlist ${file}:${error.line}: ${error.reason} (entry ignored)`);
-  return parsed.entries;
 }
 
 function loadState(options: HuntCommandOptions, nowMs: number, io: CliIo): HuntState {
@@ -213,7 +199,7 @@ export async function runHuntCommand(
       ? { correlator: new Correlator(loaded.correlations, new InMemoryCorrelationStore()) }
       : {}),
     correlationOnly: correlationOnlyRuleIds(loaded.correlations),
-    allowlist: options.allowlist ? readAllowlist(options.allowlist, io) : [],
+    allowlist: options.allowlist ? readAllowlistFile(options.allowlist, io) : [],
     publisher: printer,
     minSeverity: options.minSeverity,
     dedupWindowSeconds: options.dedupMinutes * 60,

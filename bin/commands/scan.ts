@@ -2,25 +2,17 @@
  * `vmsentry scan`: files or stdin through the parsers, the rule pack (plus --rules), correlation, and an allowlist
  * file; one JSON alert per line on stdout (or a table), the summary on stderr. The logic is lib/scan; this is I/O.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parseAllowlistFile } from '../../lib/allowlist/file';
 import { alertToOcsf } from '../../lib/export/ocsf-finding';
-import {
-  type AllowlistEntry,
-  atLeast,
-  FORMATS,
-  type FormatName,
-  isFormatName,
-  SEVERITIES,
-  type Severity,
-} from '../../lib/model';
+import { atLeast, FORMATS, type FormatName, isFormatName, SEVERITIES, type Severity } from '../../lib/model';
 import { Correlator, correlationOnlyRuleIds, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
 // Direct modules, not the lib/scan barrel: scan must not load the sample and lint machinery (zod) at start-up.
 import type { ScanRecord } from '../../lib/scan/record';
 import { formatAlertTable, formatSummary } from '../../lib/scan/report';
 import { Scanner } from '../../lib/scan/scanner';
 import { BatchParser, type ParsedBatch } from '../../lib/sources';
+import { readAllowlistFile } from '../allowlist-file';
 import {
   type CliIo,
   describeError,
@@ -134,25 +126,6 @@ function sourcesOf(
   return { sources, totalBytes };
 }
 
-function readAllowlist(file: string, io: CliIo): AllowlistEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new UsageError(
-      `cannot read allowlist ${file}: ${(cause as NodeJS.ErrnoException).code ?? describeError(cause)}`,
-      {
-        cause,
-      },
-    );
-  }
-  const parsed = parseAllowlistFile(text);
-  for (const error of parsed.errors) errorLine(io, `allowlist ${file}:${error.line}: ${error.reason} (entry ignored)`);
-  for (const warning of parsed.warnings)
-    errorLine(io, `allowlist ${file}:${warning.line}: warning: ${warning.message}`);
-  return parsed.entries;
-}
-
 /** The scan itself; returns the exit code. Usage problems throw UsageError. */
 export async function runScan(paths: readonly string[], options: ScanCommandOptions, io: CliIo): Promise<number> {
   const { sources, totalBytes } = sourcesOf(paths, options.include ?? []);
@@ -163,7 +136,7 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
     return EXIT.usage;
   }
   if (loaded.rules.length === 0) throw new UsageError('no rule could be loaded');
-  const allowlist = options.allowlist ? readAllowlist(options.allowlist, io) : [];
+  const allowlist = options.allowlist ? readAllowlistFile(options.allowlist, io) : [];
 
   const scanner = new Scanner({
     ruleSet: RuleSet.from(loaded.rules),

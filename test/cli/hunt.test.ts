@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -86,6 +86,21 @@ describe('vmsentry hunt (FilterLogEvents mocked)', () => {
         expected,
       ]);
     }
+  });
+
+  it('--allowlist is checked as scan checks it: a mis-cased match field is warned about with file:line', async () => {
+    servePages();
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-hunt-allowlist-'));
+    const file = path.join(dir, 'allowlist.jsonl');
+    writeFileSync(
+      file,
+      `${JSON.stringify({ host: 'build-01', rule: 'attack.t1564.006', match: { image: '/usr/bin/qemu-system-x86_64' }, reason: 'lab', owner: 'a@example.com', expiresAt: Math.floor(NOW / 1000) + 86_400 })}\n`,
+    );
+    const io = memoryIo();
+    await runHuntCommand(options({ allowlist: file }), io, { clock: () => NOW });
+    expect(io.err()).toContain(
+      `allowlist ${file}:1: warning: field 'image' is not a model field; did you mean 'Image'?`,
+    );
   });
 
   it('pages through every group with nextToken and prints one JSON alert per detection; exit 0 (findings fail a run only with --fail-on)', async () => {
