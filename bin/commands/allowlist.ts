@@ -28,6 +28,7 @@ import { parseTime } from '../../lib/hunt/time';
 import { type AllowlistEntry, type AllowlistPin, isInstanceId } from '../../lib/model';
 import { formatTable } from '../../lib/scan/table';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
+import { envNames, fromEnv } from '../cli-env';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
 import { collect } from '../rule-sources';
 
@@ -48,8 +49,8 @@ export interface AllowlistDeps {
 // ─── helpers ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
 function tableOf(options: AllowlistCommonOptions, env: Readonly<Record<string, string | undefined>>): string {
-  const table = options.table ?? env['VMSENTRY_ALLOWLIST_TABLE'];
-  if (!table) throw new UsageError('no allowlist table: pass --table NAME or set VMSENTRY_ALLOWLIST_TABLE');
+  const table = options.table ?? fromEnv('allowlistTable', env);
+  if (!table) throw new UsageError(`no allowlist table: pass --table NAME or set ${envNames('allowlistTable')}`);
   return table;
 }
 
@@ -410,7 +411,7 @@ const EXIT_HELP =
 
 function common(command: Command): Command {
   return addAwsOptions(
-    command.option('--table <name>', 'allowlist table (default: VMSENTRY_ALLOWLIST_TABLE)'),
+    command.option('--table <name>', `allowlist table (default: ${envNames('allowlistTable')})`),
   ).addHelpText('after', EXIT_HELP);
 }
 

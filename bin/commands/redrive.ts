@@ -19,6 +19,7 @@ import {
 import { type QueueMessage, type QueuePort, SqsQueue } from '../../lib/adapters/sqs-queue';
 import { parseConfig } from '../../lib/config';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
+import { envNames, fromEnv } from '../cli-env';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
 import { BUILTIN_RULES_DIR, collect } from '../rule-sources';
 
@@ -180,16 +181,20 @@ function safeJson(text: string): unknown {
 }
 
 function localReplayer(options: RedriveOptions, env: Readonly<Record<string, string | undefined>>): Replayer {
+  const allowlistTable = options.allowlistTable ?? fromEnv('allowlistTable', env);
+  const stateTable = options.stateTable ?? fromEnv('stateTable', env);
+  const topicArn = options.topicArn ?? fromEnv('alertTopicArn', env);
   const parsed = parseConfig({
     ...env,
-    ...(options.allowlistTable ? { ALLOWLIST_TABLE: options.allowlistTable } : {}),
-    ...(options.stateTable ? { STATE_TABLE: options.stateTable } : {}),
-    ...(options.topicArn ? { ALERT_TOPIC_ARN: options.topicArn } : {}),
+    ...(allowlistTable ? { ALLOWLIST_TABLE: allowlistTable } : {}),
+    ...(stateTable ? { STATE_TABLE: stateTable } : {}),
+    ...(topicArn ? { ALERT_TOPIC_ARN: topicArn } : {}),
   });
   if (!parsed.ok) {
     throw new UsageError(
       `replaying here needs the deployment's tables and topic: ${parsed.problems.join('; ')} ` +
-        '(--allowlist-table, --state-table, --topic-arn, or ALLOWLIST_TABLE/STATE_TABLE/ALERT_TOPIC_ARN; or --function NAME)',
+        `(--allowlist-table, --state-table, --topic-arn, or ${envNames('allowlistTable')}, ${envNames('stateTable')}, ` +
+        `${envNames('alertTopicArn')}; or --function NAME)`,
     );
   }
   const config = parsed.config;
@@ -311,9 +316,9 @@ export function register(program: Command): void {
       .description('replay what the failure queues kept through the pipeline; delete each message once processed')
       .option('--queue-url <url>', 'failure queue / DLQ (repeatable)', collect, [])
       .option('--function <name>', 're-invoke this deployed function instead of replaying here')
-      .option('--allowlist-table <name>', 'allowlist table (replaying here; default ALLOWLIST_TABLE)')
-      .option('--state-table <name>', 'state table (replaying here; default STATE_TABLE)')
-      .option('--topic-arn <arn>', 'alert topic (replaying here; default ALERT_TOPIC_ARN)')
+      .option('--allowlist-table <name>', `allowlist table (replaying here; default ${envNames('allowlistTable')})`)
+      .option('--state-table <name>', `state table (replaying here; default ${envNames('stateTable')})`)
+      .option('--topic-arn <arn>', `alert topic (replaying here; default ${envNames('alertTopicArn')})`)
       .option('--max <n>', 'most messages handled per queue', positive, 1000)
       .option('--dry-run', 'list what would be replayed; replay and delete nothing')
       .option('--json', 'JSON lines'),

@@ -234,6 +234,8 @@ describe('vmsentry allowlist against DynamoDB (dynalite)', () => {
     await expect(runList({}, memoryIo(), { doc: db.doc, env: {} })).rejects.toThrow('VMSENTRY_ALLOWLIST_TABLE');
     const io = memoryIo();
     expect(await runList({}, io, { doc: db.doc, env: { VMSENTRY_ALLOWLIST_TABLE: table } })).toBe(0);
+    // The Lambda function's own variable works too, as redrive reads it.
+    expect(await runList({}, memoryIo(), { doc: db.doc, env: { ALLOWLIST_TABLE: table } })).toBe(0);
   });
 });
 

@@ -115,7 +115,7 @@ describe('vmsentry redrive (SQS mocked, DynamoDB on dynalite, SNS mocked)', () =
     queueOf([]);
     await expect(
       runRedrive(options({ allowlistTable: undefined as unknown as string }), memoryIo(), { env: {} }),
-    ).rejects.toThrow('ALLOWLIST_TABLE');
+    ).rejects.toThrow('VMSENTRY_ALLOWLIST_TABLE (or ALLOWLIST_TABLE)');
     await expect(runRedrive(options({ queueUrl: ['not-a-url'] }), memoryIo(), { env: {} })).rejects.toThrow(
       'not an SQS queue URL',
     );
