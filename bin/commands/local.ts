@@ -27,6 +27,7 @@ import { countCalls } from '../local/call-counter';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
 import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
 import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../local/render';
+import { formatRepeats, repeatRows } from '../local/repeats';
 import { fileDeliveries, type LambdaDelivery, readManifest, sampleDeliveries } from '../local/scenario';
 import {
   LOCAL_SUBSCRIBERS,
@@ -306,6 +307,15 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
           `${total.allowlisted - firstCounts.allowlisted} suppressed; ` +
           `DynamoDB calls: ${total.dynamoCalls - firstCounts.dynamoCalls}, SNS calls: ${total.snsCalls - firstCounts.snsCalls}`,
       );
+    }
+    // Read after the counts above: the Scan is not part of what a delivery costs.
+    const repeats = formatRepeats(await repeatRows(dynamo.doc, TABLES.state));
+    if (repeats) {
+      await out();
+      await out(
+        'repeats per dedup key, this run and earlier ones (the pipeline reports them in a "seen N times" follow-up):',
+      );
+      await out(repeats);
     }
     await out(
       `run \`npm start\` again: dedup state persists in ${options.dataDir}, so known detections do not alert twice.`,

@@ -63,6 +63,9 @@ describe('vmsentry local', () => {
     // The same QEMU event was alerted on by the first run (samples/linux-auditd.txt): dedup state persisted.
     expect(stdout).toContain('no new alerts');
     expect(stdout).toMatch(/deduplicated: [1-9]/);
+    // ... and shows the repeat counts per key the dedup state now holds.
+    expect(stdout).toContain('repeats per dedup key, this run and earlier ones');
+    expect(stdout).toMatch(/QEMU VM Launched Without a Display +build-01 +2 times/);
     expect(stdout).not.toContain('replay');
   }, 60_000);
 
