@@ -1,0 +1,35 @@
+/**
+ * The console's HTTP API contract, shared by the deployed Lambda (API Gateway HTTP API, Cognito JWT authorizer) and
+ * the local console server (`npm start -- --console`), so the single-page app talks to one API in both places.
+ * Routes (all JSON, all under /api):
+ *   GET  /api/alerts?host&rule&severity&state&since&until&limit&cursor   -> HistoryPage
+ *   GET  /api/alerts/{id}                                               -> HistoryRecord
+ *   POST /api/alerts/{id}/ack    {}                                     -> HistoryRecord
+ *   POST /api/alerts/{id}/close  { reason }                             -> HistoryRecord
+ *   GET  /api/allowlist?host&expiringWithinDays                         -> { entries }
+ *   POST /api/allowlist          { entry }  (same validation as `vmsentry allowlist add`)
+ *   POST /api/allowlist/expire   { host, id }
+ *   GET  /api/rules                                                     -> { rules } with last fired time
+ *   GET  /api/health                                                    -> parse errors, heartbeats, queue depth
+ *   GET  /api/me                                                        -> { email }
+ */
+export interface ConsoleUser {
+  /** From the verified identity (Cognito JWT claims, or the local stub sign-in). */
+  readonly email: string;
+}
+
+export interface ConsoleRequest {
+  readonly method: string;
+  /** Path without the stage, starting with /api. */
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** Raw body text (JSON) or undefined. */
+  readonly body?: string;
+  readonly user: ConsoleUser;
+}
+
+export interface ConsoleResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
