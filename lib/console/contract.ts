@@ -33,3 +33,25 @@ export interface ConsoleResponse {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
+
+/**
+ * `/config.json` beside the single-page app: how it signs in and where its API is. The console stack writes it at
+ * deploy time (Cognito hosted UI, authorization code with PKCE); the local console server writes the local variant
+ * (stub sign-in on 127.0.0.1 only). No secret is ever in it: the app client has no secret.
+ */
+export type ConsoleRuntimeConfig =
+  | {
+      readonly auth: 'cognito';
+      /** API base URL (API Gateway HTTP API), without trailing slash. */
+      readonly apiUrl: string;
+      readonly cognito: {
+        readonly region: string;
+        readonly userPoolId: string;
+        readonly clientId: string;
+        /** Hosted UI domain, e.g. https://vmsentry-123.auth.us-east-1.amazoncognito.com */
+        readonly domain: string;
+        /** Where the hosted UI returns after sign-in and sign-out: the CloudFront URL. */
+        readonly redirectUri: string;
+      };
+    }
+  | { readonly auth: 'local'; readonly apiUrl: string };
