@@ -51,9 +51,8 @@ describe('vmsentry local', () => {
   it('delivers user files as CloudWatch payloads, and remembers what it already alerted on between runs', async () => {
     const { code, stdout } = await runCli(
       ['local', '--data-dir', dataDir, '--no-replay', `${FIXTURES}/auditd-qemu.txt`],
-      {
-        timeoutMs: 55_000,
-      },
+      // A wide terminal: at the 100 columns of a pipe the repeat table cuts rule titles (table-layout.test.ts).
+      { timeoutMs: 55_000, env: { COLUMNS: '200' } },
     );
     expect(code).toBe(0);
     expect(stdout).toContain('vmsentry-local-allowlist existing, vmsentry-local-state existing');

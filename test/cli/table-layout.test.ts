@@ -6,6 +6,7 @@
  *   it on in a pipe (0/false off), TERM=dumb off; a pipe never receives an escape code.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { colourEnabled, paletteFor } from '../../bin/colour';
 import { listRules } from '../../bin/commands/rules';
@@ -13,7 +14,7 @@ import { runScan, type ScanCommandOptions } from '../../bin/commands/scan';
 import { formatRepeats } from '../../bin/local/repeats';
 import { DEFAULT_TABLE_WIDTH, tableLayout, terminalWidth } from '../../bin/table-layout';
 import { formatTable } from '../../lib/scan/table';
-import { runCli } from './run-cli';
+import { REPO, runCli } from './run-cli';
 
 const ESCAPE = /\u001b\[/;
 const WIDTHS = [60, 80, 200] as const;
@@ -202,6 +203,13 @@ describe('vmsentry scan --output table', () => {
     expect(plain).not.toMatch(ESCAPE);
     expect(plain).toContain('critical');
   });
+
+  it('never colours JSON lines, even on a terminal with FORCE_COLOR', async () => {
+    const { io, out } = capture(true, 200);
+    await withEnv({ FORCE_COLOR: '1' }, () => runScan(['test/cli/fixtures/auditd-qemu.txt'], SCAN_DEFAULTS, io));
+    expect(out()).toContain('"schema":"vmsentry.alert.v1"');
+    expect(out()).not.toMatch(ESCAPE);
+  });
 });
 
 describe('vmsentry rules list', () => {
@@ -237,3 +245,11 @@ describe('local mode repeat table (bin/local/repeats.ts)', () => {
 });
 
 const SCAN_DEFAULTS: ScanCommandOptions = { rules: [], builtin: true, minSeverity: 'low' };
+
+describe('docs/operations.md', () => {
+  it('lists the variables that size and colour the tables in its environment table', () => {
+    const doc = readFileSync(path.join(REPO, 'docs', 'operations.md'), 'utf8');
+    for (const name of ['COLUMNS', 'NO_COLOR', 'FORCE_COLOR'])
+      expect(doc).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+  });
+});
