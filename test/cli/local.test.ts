@@ -11,8 +11,10 @@ describe('vmsentry local', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('runs the real handlers on the bundled samples: alerts as e-mail and Slack, the allowlisted host, dedup on replay', async () => {
+    // A wide terminal: at the 100 columns of a pipe the summary table cuts rule titles (table-layout.test.ts).
     const { code, stdout, stderr } = await runCli(['local', '--fresh', '--data-dir', dataDir, '--show', '1'], {
       timeoutMs: 55_000,
+      env: { COLUMNS: '200' },
     });
     expect(stderr).toBe('');
     expect(code).toBe(0);
