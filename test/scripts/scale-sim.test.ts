@@ -47,6 +47,8 @@ describe('bench: scale simulation (concurrent handlers on dynalite + fauxqs)', (
       expect(check.duplicates).toEqual([]);
       expect(check.missing).toEqual([]);
       expect(run.gaveUp).toBe(0);
+      // No claim was taken over from a live invocation: the only window for a duplicate stayed shut.
+      expect(run.confirmLost).toBe(0);
       // One base-rule key per firing host (2 hot + 4 cold), plus what correlations raised on the hot hosts.
       expect(run.expectedCounts.size).toBeGreaterThanOrEqual(6);
       expect(check.distinctKeys).toBeGreaterThanOrEqual(run.expectedCounts.size);
@@ -78,6 +80,9 @@ describe('bench: scale simulation (concurrent handlers on dynalite + fauxqs)', (
       expect(run.conditionalCheckFailures).toBe(
         Object.values(run.conditionalCheckFailuresByCommand).reduce((a, b) => a + b, 0),
       );
+      // Every DynamoDB call the handlers made went to the state table or was an allowlist query (none uncounted).
+      expect(run.stateTableCalls + run.allowlistQueries).toBe(run.dynamoCalls);
+      expect(run.dynamoCalls).toBeGreaterThan(0);
       // A retried delivery took at least two attempts.
       expect(run.attempts).toBeGreaterThanOrEqual(run.invocations + run.retriedInvocations);
     }
@@ -95,7 +100,7 @@ describe('bench: scale simulation (concurrent handlers on dynalite + fauxqs)', (
     const text = rows.map((row) => JSON.stringify(row)).join('\n');
     expect(checkBenchRows(text, ['scale-sim:']).problems).toEqual([]);
     const exactly = rows.find((row) => row.name === 'scale-sim:exactly-once');
-    expect(exactly).toMatchObject({ duplicates: 0, missing: 0, count_mismatches: 0, ratio: 1 });
+    expect(exactly).toMatchObject({ duplicates: 0, missing: 0, count_mismatches: 0, confirm_lost: 0, ratio: 1 });
     const calls = rows.find((row) => row.name === 'scale-sim:aws-calls');
     expect(calls?.['sns_calls']).toBe(result.concurrent.snsCalls);
   });
