@@ -5,6 +5,7 @@
  *   npm run bench                       readable table
  *   npm run bench -- --json             one JSON object per line
  *   npm run bench -- --events 10000 --rounds 7 --only handler
+ *   npm run bench -- --quick --json     the fast subset CI runs (see QUICK below)
  *
  * Throughput lines: { name, events, baseline_eps, eps, ratio } (+ extra fields named in docs/benchmarks.md).
  * Cold start: { name, runs, baseline_ms, ms, ratio }; bundles: { name, bytes, budget }; RSS: { name, events,
@@ -28,6 +29,7 @@ import { benchCloudWatchHandler, benchConfig, benchEdrHandler } from './handlers
 import { eventsPerSecond, median, paired } from './measure';
 import { stubCounts } from './memory-ports';
 import { scaledPack } from './rule-variants';
+import { runScaleSimulation, SCALE_SIM_FULL, SCALE_SIM_QUICK, scaleSimRows } from './scale-sim';
 import { writeSigmaHqShapedTree } from './sigmahq-shaped';
 
 const REPO = path.join(__dirname, '..');
@@ -39,6 +41,7 @@ interface Options {
   readonly rounds: number;
   readonly coldRuns: number;
   readonly only?: string;
+  readonly quick: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -47,13 +50,27 @@ function parseArgs(argv: readonly string[]): Options {
     return index >= 0 ? argv[index + 1] : undefined;
   };
   const only = value('--only');
+  const quick = argv.includes('--quick');
   return {
     json: argv.includes('--json'),
-    events: Number(value('--events') ?? 10_000),
-    rounds: Number(value('--rounds') ?? 7),
+    events: Number(value('--events') ?? (quick ? QUICK.events : 10_000)),
+    rounds: Number(value('--rounds') ?? (quick ? QUICK.rounds : 7)),
     coldRuns: Number(value('--cold-runs') ?? 15),
+    quick,
     ...(only ? { only } : {}),
   };
+}
+
+/**
+ * `--quick`: the fast subset CI runs (.ci/run, checked by bench/check-rows.ts): the throughput rows on 1,000 events
+ * with 3 rounds and the scale simulation at its small size; the rows that spawn processes, bundle or load thousands
+ * of rules are left to the full run unless `--only` names them.
+ */
+const QUICK = { events: 1_000, rounds: 3, skip: ['sigmahq-windows', 'bundle', 'cold-start', 'peak-rss', 'cli-start'] };
+
+function selected(options: Options, name: string): boolean {
+  if (options.only) return name.includes(options.only);
+  return !(options.quick && QUICK.skip.some((heavy) => name.includes(heavy)));
 }
 
 type Row = Record<string, string | number | boolean>;
@@ -95,7 +112,7 @@ function decodeOrThrow(event: { awslogs: { data: string } }) {
 }
 
 async function throughput(options: Options, report: Report): Promise<void> {
-  const wants = (name: string) => !options.only || name.includes(options.only);
+  const wants = (name: string) => selected(options, name);
   const corpus = loadCorpus();
   report.add({ name: 'corpus', source: corpus.source });
   const batch = mixedBatch(corpus, { events: options.events, positiveShare: 0.01, seed: 1 });
@@ -450,7 +467,7 @@ function peakRss(report: Report, events: number): void {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const report = new Report(options.json);
-  const wants = (name: string) => !options.only || name.includes(options.only);
+  const wants = (name: string) => selected(options, name);
   await throughput(options, report);
   if (wants('bundle') || wants('cold-start')) {
     const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-bench-bundles-'));
@@ -465,6 +482,16 @@ async function main(): Promise<void> {
   }
   if (wants('peak-rss')) peakRss(report, options.events);
   if (wants('cli-start')) cliStart(options, report);
+  if (wants('scale-sim')) await scaleSim(options, report);
+}
+
+// --- scale simulation (bench/scale-sim.ts, docs/scale.md) ---------------------------------------------------------
+
+/** Concurrent handler invocations against dynalite and fauxqs: throughput, contention, AWS calls, exactly-once. */
+async function scaleSim(options: Options, report: Report): Promise<void> {
+  const size = options.quick ? SCALE_SIM_QUICK : SCALE_SIM_FULL;
+  const result = await runScaleSimulation(size, RULES_DIR);
+  for (const row of scaleSimRows(result, size)) report.add(row);
 }
 
 main().catch((error: unknown) => {
