@@ -10,6 +10,7 @@ import { severityRank } from '../lib/model/severity';
 import { QUARANTINE_SOURCES } from '../lib/quarantine';
 import { deliveryTimings, FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
 import type { VmsentryConfig } from './config';
+import { AlertHistory } from './constructs/alert-history';
 import { AlertTopic } from './constructs/alert-topic';
 import { DedupSweeper } from './constructs/dedup-sweeper';
 import { EdrFeed } from './constructs/edr-feed';
@@ -143,6 +144,16 @@ export class VmsentryStack extends Stack {
       logRetention: retention,
     });
 
+    // Alert history: its own subscription of the topic, off the delivery path (docs/alert-history.md).
+    const history = new AlertHistory(this, 'History', {
+      table: tables.history,
+      topic: alerts.topic,
+      deliveryFailures: alerts.deliveryFailures,
+      key,
+      retentionDays: config.history.retentionDays,
+      logRetention: retention,
+    });
+
     let slackFn: PipelineFunction | undefined;
     if (config.alerts.slackWebhookSecretArn) {
       slackFn = new PipelineFunction(this, 'SlackNotifier', {
@@ -170,9 +181,14 @@ export class VmsentryStack extends Stack {
       key,
       failureQueue: cloudwatchFn.failureQueue!,
       maxRecordAge: Duration.seconds(timings.kinesisMaxRecordAgeSeconds),
-      ownLogGroups: [cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])].map(
-        (pipeline) => pipeline.function.logGroup.logGroupName,
-      ),
+      ownLogGroups: [
+        cloudwatchFn,
+        edrFn,
+        auditFn,
+        sweeper.function,
+        history.function,
+        ...(slackFn ? [slackFn] : []),
+      ].map((pipeline) => pipeline.function.logGroup.logGroupName),
     });
     const feed =
       config.edrFeed.mode === 'none'
@@ -205,11 +221,13 @@ export class VmsentryStack extends Stack {
         { name: 'EdrFeed', fn: edrFn.function },
         { name: 'AllowlistAudit', fn: auditFn.function },
         { name: 'DedupSweeper', fn: sweeper.function.function },
+        { name: 'HistoryWriter', fn: history.function.function },
         ...(slackFn ? [{ name: 'SlackNotifier', fn: slackFn.function }] : []),
       ],
       deadLetterQueues: [
         { name: 'SubscriptionFailures', queue: cloudwatchFn.failureQueue! },
         { name: 'AlertDeliveryFailures', queue: alerts.deliveryFailures },
+        { name: 'HistoryDeadLetters', queue: history.deadLetterQueue },
         ...(feed?.deadLetterQueue ? [{ name: 'EdrFeedDeadLetters', queue: feed.deadLetterQueue }] : []),
         ...(slackFn?.failureQueue ? [{ name: 'SlackFailures', queue: slackFn.failureQueue }] : []),
       ],
@@ -231,11 +249,19 @@ export class VmsentryStack extends Stack {
     });
     new CfnOutput(this, 'QuarantineBucketName', { value: quarantine.bucket.bucketName });
 
-    this.acknowledgeFindings([cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])]);
+    this.acknowledgeFindings([
+      cloudwatchFn,
+      edrFn,
+      auditFn,
+      sweeper.function,
+      history.function,
+      ...(slackFn ? [slackFn] : []),
+    ]);
 
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AllowlistTableName', { value: tables.allowlist.tableName });
     new CfnOutput(this, 'StateTableName', { value: tables.state.tableName });
+    new CfnOutput(this, 'HistoryTableName', { value: tables.history.tableName });
     new CfnOutput(this, 'SubscriptionFunctionName', { value: cloudwatchFn.function.functionName });
     new CfnOutput(this, 'SubscriptionFailureQueueUrl', { value: cloudwatchFn.failureQueue!.queueUrl });
     if (feed) new CfnOutput(this, 'EdrFeedQueueUrl', { value: feed.queue.queueUrl });
