@@ -175,20 +175,21 @@ export class VmsentryStack extends Stack {
       alerts.subscribeFunction(slackFn.function, config.alerts.slackMinSeverity);
     }
 
+    const allFunctions = [
+      cloudwatchFn,
+      edrFn,
+      auditFn,
+      sweeper.function,
+      history.function,
+      ...(slackFn ? [slackFn] : []),
+    ];
     const ingest = new LogSubscriptions(this, 'Subscriptions', {
       config,
       fn: cloudwatchFn.function,
       key,
       failureQueue: cloudwatchFn.failureQueue!,
       maxRecordAge: Duration.seconds(timings.kinesisMaxRecordAgeSeconds),
-      ownLogGroups: [
-        cloudwatchFn,
-        edrFn,
-        auditFn,
-        sweeper.function,
-        history.function,
-        ...(slackFn ? [slackFn] : []),
-      ].map((pipeline) => pipeline.function.logGroup.logGroupName),
+      ownLogGroups: allFunctions.map((pipeline) => pipeline.function.logGroup.logGroupName),
     });
     const feed =
       config.edrFeed.mode === 'none'
@@ -249,14 +250,7 @@ export class VmsentryStack extends Stack {
     });
     new CfnOutput(this, 'QuarantineBucketName', { value: quarantine.bucket.bucketName });
 
-    this.acknowledgeFindings([
-      cloudwatchFn,
-      edrFn,
-      auditFn,
-      sweeper.function,
-      history.function,
-      ...(slackFn ? [slackFn] : []),
-    ]);
+    this.acknowledgeFindings(allFunctions);
 
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AllowlistTableName', { value: tables.allowlist.tableName });
