@@ -18,7 +18,7 @@ import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import type { PublishedAlert } from '../../lib/alerts/published-alert';
 import { entryToItem, validateEntry } from '../../lib/allowlist/item';
 import { parseConfig, type RuntimeConfig } from '../../lib/config';
-import { ALLOWLIST_TABLE, type RuleMetadata, SEVERITIES, STATE_TABLE } from '../../lib/model';
+import { ALLOWLIST_TABLE, HISTORY_TABLE, type RuleMetadata, SEVERITIES, STATE_TABLE } from '../../lib/model';
 import { correlationOnlyRuleIds, RuleSet } from '../../lib/rules';
 import { cellText, formatTable } from '../../lib/scan';
 import { type CliIo, describeError, EXIT, processIo, UsageError, writeLine } from '../cli-io';
@@ -27,6 +27,7 @@ import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { countCalls } from '../local/call-counter';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
 import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
+import { LOCAL_DATA_DIR, LOCAL_HISTORY_TABLE, recordLocalHistory } from '../local/history';
 import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../local/render';
 import { formatRepeats, REPEAT_KEYS, repeatRows } from '../local/repeats';
 import { fileDeliveries, type LambdaDelivery, readManifest, sampleDeliveries } from '../local/scenario';
@@ -87,7 +88,7 @@ export function register(program: Command): void {
     )
     .option('--include <glob>', INCLUDE_HELP, collectArg, [])
     .option('--fresh', 'wipe the local DynamoDB data first (allowlist and dedup state)')
-    .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', '.local/dynamodb')
+    .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', LOCAL_DATA_DIR)
     .option('--show <n>', 'alerts printed in full as e-mail and Slack', parseCount, 3)
     .option('--no-replay', 'do not deliver the same events a second time (the dedup demonstration)')
     .option(
@@ -192,6 +193,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     emulator = await starting;
     const allowlistTable = await dynamo.ensureTable(TABLES.allowlist, ALLOWLIST_TABLE);
     const stateTable = await dynamo.ensureTable(TABLES.state, STATE_TABLE);
+    await dynamo.ensureTable(LOCAL_HISTORY_TABLE, HISTORY_TABLE);
     await out(`vmsentry local: ${loaded.rules.length} rules, ${loaded.correlations.length} correlations`);
     await out(
       `DynamoDB (dynalite, in-process) with data in ${options.dataDir}${options.fresh ? ' (wiped: --fresh)' : ''}: ` +
@@ -299,8 +301,10 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     );
 
     let failures = [...first.failures, ...first.undeliverable];
+    const published = [...first.published];
     if (options.replay) {
       const second = await deliverAll();
+      published.push(...second.published);
       const total = snapshot(metrics, dynamo, sns);
       failures = [...failures, ...second.failures, ...second.undeliverable];
       await out();
@@ -320,6 +324,13 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       );
       await out(repeats);
     }
+    // After delivery and after the counts: the history is off the delivery path here as in the stack.
+    const history = await recordLocalHistory(dynamo.doc, published, Date.now());
+    failures = [...failures, ...history.problems];
+    await out(
+      `alert history: ${history.recorded} alert(s) recorded in ${LOCAL_HISTORY_TABLE}; list them with ` +
+        `\`vmsentry alerts list --local\``,
+    );
     await out(
       `run \`npm start\` again: dedup state persists in ${options.dataDir}, so known detections do not alert twice.`,
     );
