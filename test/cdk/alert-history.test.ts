@@ -42,6 +42,7 @@ describe('alert history in the stack (default configuration)', () => {
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
     });
     const indexes = table.Properties?.['GlobalSecondaryIndexes'] as { IndexName: string; Projection: unknown }[];
+    for (const index of indexes) expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
     expect(indexes.map((index) => index.IndexName).sort()).toEqual(
       (HISTORY_TABLE.indexes ?? []).map((index) => index.name).sort(),
     );
@@ -55,6 +56,7 @@ describe('alert history in the stack (default configuration)', () => {
       Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('HistoryQueue'), 'Arn'] },
       RedrivePolicy: Match.anyValue(),
     });
+    expect(HISTORY_MAX_RECEIVE_COUNT).toBe(5);
     const queue = resourcesOf(template, 'AWS::SQS::Queue')[idOf(template, 'AWS::SQS::Queue', 'HistoryDeadLetters')];
     expect(queue).toBeDefined();
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -62,11 +64,14 @@ describe('alert history in the stack (default configuration)', () => {
         deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('HistoryDeadLetters'), 'Arn'] },
         maxReceiveCount: HISTORY_MAX_RECEIVE_COUNT,
       },
+      // Six times the writer's 30 s timeout (docs/alert-history.md).
+      VisibilityTimeout: 180,
       KmsMasterKeyId: Match.anyValue(),
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('HistoryQueue'), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
     });
   });
 
