@@ -27,6 +27,7 @@ import { envNames, fromEnv } from '../cli-env';
 import { type CliIo, EXIT, errorLine, parseSeverityArg, processIo, UsageError, writeLine } from '../cli-io';
 import { startLocalDynamo } from '../local/dynamodb';
 import { LOCAL_DATA_DIR, LOCAL_HISTORY_TABLE, localHistoryStore } from '../local/history';
+import { tableLayout } from '../table-layout';
 
 export interface AlertsTargetOptions extends AwsOptions {
   readonly table?: string;
@@ -186,7 +187,8 @@ export async function runList(options: ListOptions, io: CliIo, deps: AlertsDeps 
       formatTable(
         ['LAST SEEN', 'SEVERITY', 'STATE', 'HOST', 'RULE', 'COUNT', 'ID'],
         records.items.map((r) => [r.lastSeen, r.severity, r.state, r.host, r.title, r.count, r.id]),
-        { maxCellWidth: 60 },
+        // Times, hosts and ids are never cut; the rule title narrows first. Severity is coloured on a terminal.
+        { maxCellWidth: 60, ...tableLayout(io, { keys: [0, 3, 6], severity: 1 }, deps.env ?? process.env) },
       ),
     );
   }

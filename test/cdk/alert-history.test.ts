@@ -87,8 +87,11 @@ describe('alert history in the stack (default configuration)', () => {
     const historyTable = idOf(template, 'AWS::DynamoDB::Table', 'byHost');
     const statements = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).flatMap(
       (policy) =>
-        (policy.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] })
-          .Statement,
+        (
+          policy.Properties?.['PolicyDocument'] as
+            | { Statement: { Action: string | string[]; Resource: unknown }[] }
+            | undefined
+        )?.Statement ?? [],
     );
     const onHistory = statements.filter((statement) => JSON.stringify(statement.Resource).includes(historyTable));
     const actions = onHistory
