@@ -1,6 +1,6 @@
 /**
- * Bundle every lambdas/*.ts entry the way the CDK's NodejsFunction does (esbuild: minify, sourcemap, platform node,
- * target node22, CommonJS, nothing external) and report the sizes. With --check, exit 1 when a bundle exceeds its
+ * Bundle every lambdas/*.ts entry the way the CDK's NodejsFunction does (cdk/bundling.ts: minify, sourcemap, platform
+ * node, target node22, CommonJS, nothing external; the rule pack beside the functions that detect) and report the sizes. With --check, exit 1 when a bundle exceeds its
  * budget: a bundle that grows past it slows every cold start, so the growth must be a decision, not an accident.
  *
  *   tsx bench/bundle.ts            print sizes
@@ -8,10 +8,12 @@
  *   tsx bench/bundle.ts --json     one JSON object per bundle
  *   tsx bench/bundle.ts --out DIR  keep the bundles in DIR (default: a temporary directory, removed afterwards)
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
+import { FUNCTION_BUNDLING, FUNCTION_RULE_PACK } from '../cdk/bundling';
+import { packRules } from '../scripts/pack-rules';
 
 /**
  * Minified bytes allowed per bundle: the sizes measured on 2026-11-27 plus ~25 % headroom (the AWS SDK clients are
@@ -26,6 +28,9 @@ export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
 /** Budget for an entry not listed above. */
 export const DEFAULT_BUDGET_BYTES = 1_500_000;
 
+/** The functions the stack deploys with rules (cdk/stack.ts `withRules`): their bundle gets the rule pack beside it. */
+export const DETECTION_FUNCTIONS: ReadonlySet<string> = new Set(['cloudwatch-subscription', 'edr-feed']);
+
 export interface BundleReport {
   readonly name: string;
   readonly file: string;
@@ -36,16 +41,20 @@ export interface BundleReport {
 
 const REPO = path.join(__dirname, '..');
 
-/** The handler entries: every lambdas/*.ts except shared modules that export no `handler` entry of their own. */
+/** A module that exports the Lambda `handler` (the others in lambdas/ are shared by the handlers). */
+const HANDLER_EXPORT = /^export (?:async function|function|const) handler\b/m;
+
+/** The handler entries: every lambdas/*.ts that exports a `handler`. */
 export function lambdaEntries(repo = REPO): string[] {
   const dir = path.join(repo, 'lambdas');
   return readdirSync(dir)
-    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && name !== 'runtime.ts')
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
+    .filter((name) => HANDLER_EXPORT.test(readFileSync(path.join(dir, name), 'utf8')))
     .sort()
     .map((name) => path.join(dir, name));
 }
 
-/** Bundle each entry into outDir/<name>/index.js (the layout NodejsFunction produces). */
+/** Bundle each entry into outDir/<name>/index.js (the layout NodejsFunction produces), with rule-pack.json beside it. */
 export function bundleLambdas(outDir: string, repo = REPO): BundleReport[] {
   return lambdaEntries(repo).map((entry) => {
     const name = path.basename(entry, '.ts');
@@ -55,13 +64,17 @@ export function bundleLambdas(outDir: string, repo = REPO): BundleReport[] {
       entryPoints: [entry],
       outfile: file,
       bundle: true,
-      minify: true,
-      sourcemap: true,
+      minify: FUNCTION_BUNDLING.minify,
+      sourcemap: FUNCTION_BUNDLING.sourceMap,
       platform: 'node',
-      target: 'node22',
+      target: FUNCTION_BUNDLING.target,
       format: 'cjs',
       logLevel: 'error',
     });
+    if (DETECTION_FUNCTIONS.has(name)) {
+      const packed = packRules(path.join(repo, 'rules'), path.join(path.dirname(file), FUNCTION_RULE_PACK));
+      if (!packed.ok) throw new Error(`rule pack for ${name}: ${packed.reason}`);
+    }
     const bytes = statSync(file).size;
     const budget = BUNDLE_BUDGET_BYTES[name] ?? DEFAULT_BUDGET_BYTES;
     return { name, file, bytes, budget, withinBudget: bytes <= budget };

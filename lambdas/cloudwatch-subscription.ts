@@ -1,21 +1,21 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudWatchLogsEvent, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import {
-  type FailurePayloadSink,
-  keepFailedRemainder,
-  S3FailurePayloadWriter,
-  type SetAsideRecord,
-} from '../lib/adapters/failure-payload-writer';
+import type { FailurePayloadSink, SetAsideRecord } from '../lib/adapters/failure-payload-writer';
 import type { PipelineOutcome } from '../lib/pipeline';
 import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
 import { QUARANTINE_SOURCES, type QuarantineCollector, type QuarantineStore } from '../lib/quarantine';
 import { SETTING_BOUNDS } from '../lib/settings';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
 import { clientOptions } from './clients';
+import { deferred } from './deferred';
 import { flushSamples, newSample, quarantineFor } from './quarantine';
 import { createIngest, EMPTY_BATCH, type Ingest, type IngestDeps, ingestDepsFromEnvironment } from './runtime';
 
 const SERVICE = 'vmsentry-cloudwatch-subscription';
+
+/** The S3 side of the failure paths, loaded when a Kinesis batch first fails (the SDK's S3 client with it). */
+const failurePayloads = () =>
+  require('../lib/adapters/failure-payload-writer') as typeof import('../lib/adapters/failure-payload-writer');
 
 export interface SubscriptionDeps extends IngestDeps {
   /**
@@ -145,7 +145,7 @@ export function createKinesisHandler(
     }
     if (retryFrom === undefined) return { batchItemFailures: [] };
     // The on-failure record Lambda writes if retries run out is only a pointer: keep the data from here on first.
-    await keepFailedRemainder(options.failurePayloads, event, retryIndex, deps.logger);
+    await failurePayloads().keepFailedRemainder(options.failurePayloads, event, retryIndex, deps.logger);
     return { batchItemFailures: [{ itemIdentifier: retryFrom }] };
   }
 }
@@ -187,7 +187,7 @@ export function kinesisOptionsFor(
   logger?: IngestDeps['logger'],
 ): KinesisHandlerOptions {
   if (!bucket) return {};
-  const writer = new S3FailurePayloadWriter(s3, bucket);
+  const writer = deferred(() => new (failurePayloads().S3FailurePayloadWriter)(s3, bucket));
   return {
     failurePayloads: writer,
     setAside: async (record) => {
@@ -209,9 +209,13 @@ let streamed: ((event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse
 function build(): { deps: SubscriptionDeps; s3: S3Client } {
   const deps = ingestDepsFromEnvironment(SERVICE, __dirname);
   // A hung PutObject must not hold the invocation: every S3 write here is best effort or reported either way.
-  const s3 = new S3Client(
-    clientOptions(deps.config.functionTimeoutSeconds ?? SETTING_BOUNDS.functionTimeoutSeconds.fallback),
-  );
+  // Created on first use: only unparseable records (quarantine) and failed Kinesis batches write to S3.
+  const s3 = deferred(() => {
+    const { S3Client } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+    return new S3Client(
+      clientOptions(deps.config.functionTimeoutSeconds ?? SETTING_BOUNDS.functionTimeoutSeconds.fallback),
+    );
+  });
   return { deps: { ...deps, ...subscriptionQuarantine(process.env['QUARANTINE_BUCKET'], s3) }, s3 };
 }
 

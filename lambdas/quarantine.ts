@@ -3,8 +3,8 @@
  * function writes to, and how a batch's samples are written at its end without ever failing the batch.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { S3Quarantine } from '../lib/adapters/s3-quarantine';
 import { QuarantineCollector, type QuarantineSource, type QuarantineStore } from '../lib/quarantine';
+import { deferred } from './deferred';
 import type { LogSink, MetricSink } from './runtime';
 
 /** The store a function writes to: the stack's quarantine bucket (QUARANTINE_BUCKET) under its own source prefix. */
@@ -15,7 +15,12 @@ export function quarantineFor(
   clock?: () => number,
 ): QuarantineStore | undefined {
   const name = bucket?.trim();
-  return name ? new S3Quarantine(s3, name, { source, ...(clock ? { clock } : {}) }) : undefined;
+  if (!name) return undefined;
+  // Built when a batch first has something to quarantine: the S3 adapter (and the SDK) load then, not at cold start.
+  return deferred(() => {
+    const { S3Quarantine } = require('../lib/adapters/s3-quarantine') as typeof import('../lib/adapters/s3-quarantine');
+    return new S3Quarantine(s3, name, { source, ...(clock ? { clock } : {}) });
+  });
 }
 
 /** A fresh sample for one invocation (or one Kinesis batch); none without a store. */

@@ -3,16 +3,12 @@
  * per cold start, the DynamoDB-backed ports and one `ingest` call that runs the pipeline and reports what it did.
  * No business logic lives here: that is lib/pipeline.ts.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbAllowlistStore } from '../lib/adapters/dynamodb-allowlist-store';
-import { DynamoDbCorrelationStore } from '../lib/adapters/dynamodb-correlation-store';
-import { DynamoDbDedupStore } from '../lib/adapters/dynamodb-dedup-store';
-import { SnsAlertPublisher } from '../lib/adapters/sns-publisher';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AlertPublisher } from '../lib/alerts/publisher';
 import { type AllowlistStore, CachedAllowlistStore } from '../lib/allowlist/store';
 import { loadConfig, type RuntimeConfig } from '../lib/config';
@@ -30,12 +26,31 @@ import {
   Correlator,
   correlationOnlyRuleIds,
   loadRuleDirectory,
+  type RuleDirectory,
   type RuleLoadError,
   RuleSet,
 } from '../lib/rules';
+import { loadRulePack, RULE_PACK_FILE } from '../lib/rules/rule-pack';
 import { SETTING_BOUNDS } from '../lib/settings';
 import type { ParsedBatch } from '../lib/sources';
 import { clientOptions } from './clients';
+import { deferred } from './deferred';
+
+/*
+ * The AWS SDK and the adapters over it are required where a port is first used (see ./deferred): their modules are
+ * most of what a cold start would otherwise load, and a delivery without detections never calls AWS.
+ */
+type DynamoDbAdapters = typeof import('../lib/adapters/dynamodb-allowlist-store') &
+  typeof import('../lib/adapters/dynamodb-dedup-store') &
+  typeof import('../lib/adapters/dynamodb-correlation-store');
+function dynamoDbAdapters(): DynamoDbAdapters {
+  return {
+    ...(require('../lib/adapters/dynamodb-allowlist-store') as typeof import('../lib/adapters/dynamodb-allowlist-store')),
+    ...(require('../lib/adapters/dynamodb-dedup-store') as typeof import('../lib/adapters/dynamodb-dedup-store')),
+    ...(require('../lib/adapters/dynamodb-correlation-store') as typeof import('../lib/adapters/dynamodb-correlation-store')),
+  };
+}
+const sns = () => require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');
 
 export const METRICS_NAMESPACE = 'vmsentry';
 /**
@@ -115,13 +130,27 @@ export function rulesDirectory(config: Pick<RuntimeConfig, 'rulesDir'>, bundleDi
 
 /** Compile the rule pack once per cold start. Broken rule files are reported; the rest still run. */
 export function loadRules(dir: string, logger?: LogSink): LoadedRules {
-  const loaded = loadRuleDirectory(dir);
+  return loadedRules(loadRuleDirectory(dir), dir, logger);
+}
+
+/**
+ * The rules a deployed function runs: RULES_DIR's YAML when it is set, else the rule pack the bundling wrote beside
+ * the bundle (rule-pack.json: one JSON.parse, no directory walk, no YAML parser), else rules/ beside the bundle.
+ */
+export function functionRules(config: Pick<RuntimeConfig, 'rulesDir'>, bundleDir: string, logger?: LogSink): LoadedRules {
+  const dir = rulesDirectory(config, bundleDir);
+  const pack = path.join(bundleDir, RULE_PACK_FILE);
+  if (config.rulesDir !== undefined || !existsSync(pack)) return loadRules(dir, logger);
+  return loadedRules(loadRulePack(pack, dir), pack, logger);
+}
+
+function loadedRules(loaded: RuleDirectory, origin: string, logger?: LogSink): LoadedRules {
   for (const error of loaded.errors) logger?.error('rule not loaded', { source: error.source, reason: error.reason });
   // A stale or corrupt precompiled pack is ignored (the YAML is read instead); say so, it costs cold-start time.
   for (const warning of loaded.warnings ?? [])
     logger?.warn('rule pack warning', { source: warning.source, reason: warning.reason });
   if (loaded.rules.length === 0) {
-    throw new RulesUnavailableError(`no rule loaded from ${dir} (${loaded.errors.length} error(s))`);
+    throw new RulesUnavailableError(`no rule loaded from ${origin} (${loaded.errors.length} error(s))`);
   }
   return {
     ruleSet: RuleSet.from(loaded.rules),
@@ -132,27 +161,33 @@ export function loadRules(dir: string, logger?: LogSink): LoadedRules {
 }
 
 /**
- * The production dependencies of an ingest function, from its environment: configuration, SDK clients (created once
- * per cold start, with retries for throttling and timeouts: lambdas/clients.ts), the SNS publisher and the rule pack next to the bundle.
+ * The production dependencies of an ingest function, from its environment: configuration, the rules (the pack beside
+ * the bundle), and the SDK clients (with retries for throttling and timeouts: lambdas/clients.ts) and SNS publisher,
+ * each created once per execution environment on its first use (./deferred).
  */
 export function ingestDepsFromEnvironment(serviceName: string, handlerDir: string): IngestDeps {
   const config = loadConfig();
   const logger = powertoolsLogger(serviceName);
   // Outside Lambda no timeout is written: size the clients for the default one.
   const clients = clientOptions(config.functionTimeoutSeconds ?? SETTING_BOUNDS.functionTimeoutSeconds.fallback);
-  const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clients), {
-    marshallOptions: { removeUndefinedValues: true },
+  const doc = deferred(() => {
+    const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
+    return DynamoDBDocumentClient.from(new DynamoDBClient(clients), { marshallOptions: { removeUndefinedValues: true } });
   });
-  const publisher = new SnsAlertPublisher(new SNSClient(clients), config.alertTopicArn, {
-    allowlistTable: config.allowlistTable,
-    ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),
-    ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
+  const publisher = deferred(() => {
+    const { SnsAlertPublisher } = require('../lib/adapters/sns-publisher') as typeof import('../lib/adapters/sns-publisher');
+    return new SnsAlertPublisher(new (sns().SNSClient)(clients), config.alertTopicArn, {
+      allowlistTable: config.allowlistTable,
+      ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),
+      ...(config.runbookUrl ? { runbookUrl: config.runbookUrl } : {}),
+    });
   });
   return {
     config,
     doc,
     publisher,
-    rules: loadRules(rulesDirectory(config, handlerDir), logger),
+    rules: functionRules(config, handlerDir, logger),
     logger,
     metrics: powertoolsMetrics(serviceName),
   };
@@ -167,7 +202,7 @@ export function createSnsClient(
   options: ConstructorParameters<typeof SNSClient>[0] = {},
 ): SNSClient {
   const defaults = clientOptions(SETTING_BOUNDS.functionTimeoutSeconds.fallback);
-  return new SNSClient({
+  return new (sns().SNSClient)({
     ...defaults,
     ...options,
     requestHandler: {
@@ -220,16 +255,20 @@ export function createIngest(deps: IngestDeps): Ingest {
   const metrics = deps.metrics ?? NO_METRICS;
   const clock = deps.clock ?? Date.now;
   const { config } = deps;
+  // The DynamoDB adapters are built on first use: a batch without detections never builds them (./deferred).
   const allowlist =
     deps.allowlist ??
     new CachedAllowlistStore(
-      new DynamoDbAllowlistStore(deps.doc, config.allowlistTable, {
-        onMalformed: (item) => {
-          metrics.count('AllowlistEntryMalformed', 1);
-          // Bounded: an item is operator input, but a hostile or huge one must not flood the logs.
-          logger.warn('allowlist entry ignored: malformed', { item: excerptOf(safeJson(item), 500) });
-        },
-      }),
+      deferred(
+        () =>
+          new (dynamoDbAdapters().DynamoDbAllowlistStore)(deps.doc, config.allowlistTable, {
+            onMalformed: (item) => {
+              metrics.count('AllowlistEntryMalformed', 1);
+              // Bounded: an item is operator input, but a hostile or huge one must not flood the logs.
+              logger.warn('allowlist entry ignored: malformed', { item: excerptOf(safeJson(item), 500) });
+            },
+          }),
+      ),
       {
         ttlSeconds: config.allowlistCacheSeconds,
         clock,
@@ -238,10 +277,18 @@ export function createIngest(deps: IngestDeps): Ingest {
           logger.warn('allowlist entry warning', { host: entry.host, id: entry.id, warnings }),
       },
     );
-  const dedup = new DynamoDbDedupStore(deps.doc, config.stateTable, { leaseSeconds: config.claimLeaseSeconds });
+  const dedup = deferred(
+    () =>
+      new (dynamoDbAdapters().DynamoDbDedupStore)(deps.doc, config.stateTable, {
+        leaseSeconds: config.claimLeaseSeconds,
+      }),
+  );
   const correlator =
     deps.rules.correlations.length > 0
-      ? new Correlator(deps.rules.correlations, new DynamoDbCorrelationStore(deps.doc, config.stateTable))
+      ? new Correlator(
+          deps.rules.correlations,
+          deferred(() => new (dynamoDbAdapters().DynamoDbCorrelationStore)(deps.doc, config.stateTable)),
+        )
       : undefined;
 
   const run = async (batch: ParsedBatch, envelopeErrors: readonly ParseError[] = []): Promise<PipelineOutcome> => {

@@ -7,6 +7,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS, ruleBundlingCommands } from '../bundling';
 
 /** Repository root, where lambdas/ and rules/ live (cdk/ never imports the handlers: it names their entry files). */
 export const PROJECT_ROOT = join(__dirname, '..', '..');
@@ -23,15 +24,15 @@ export interface PipelineFunctionProps {
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
   readonly key: kms.IKey;
-  /** Copy rules/ next to the bundle (functions that run detection). */
+  /** Copy rules/ next to the bundle and write the rule pack the function loads (functions that run detection). */
   readonly withRules?: boolean;
   /** Invoked asynchronously (CloudWatch subscription, SNS): failed events go to a failure queue after retries. */
   readonly asynchronous?: boolean;
 }
 
 /**
- * One Lambda function as vmsentry deploys them all: esbuild bundle (local esbuild, no Docker), ARM64, current Node
- * runtime, source maps, X-Ray tracing, its own log group with retention, bounded memory/timeout, and for asynchronous
+ * One Lambda function as vmsentry deploys them all: esbuild bundle (local esbuild, no Docker; options shared with the
+ * bench in cdk/bundling.ts), ARM64, current Node runtime, source map files (not loaded at run time), X-Ray tracing, its own log group with retention, bounded memory/timeout, and for asynchronous
  * invocations an SQS on-failure destination so nothing that still fails after retries is lost. Only the destination:
  * a dead-letter queue beside it would receive every failed event a second time.
  */
@@ -65,14 +66,16 @@ export class PipelineFunction extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'vmsentry', ...props.environment },
+      environment: {
+        ...(FUNCTION_NODE_OPTIONS ? { NODE_OPTIONS: FUNCTION_NODE_OPTIONS } : {}),
+        POWERTOOLS_SERVICE_NAME: 'vmsentry',
+        ...props.environment,
+      },
       environmentEncryption: props.key,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       projectRoot: PROJECT_ROOT,
       bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
+        ...FUNCTION_BUNDLING,
         // Pin the SDK we test with instead of the runtime's copy.
         externalModules: [],
         ...(props.withRules
@@ -80,9 +83,7 @@ export class PipelineFunction extends Construct {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [
-                  `cp -R "${inputDir}/rules" "${outputDir}/rules"`,
-                ],
+                afterBundling: ruleBundlingCommands,
               },
             }
           : {}),

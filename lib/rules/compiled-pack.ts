@@ -65,7 +65,8 @@ export type CompiledPackRead =
   | { ok: true; documents: ReadonlyMap<string, readonly ParsedDocument[]> }
   | { ok: false; reason: string };
 
-function isParsedDocument(value: unknown): value is ParsedDocument {
+/** A parsed document as JSON carries it (shared with rule-pack.ts). */
+export function isParsedDocument(value: unknown): value is ParsedDocument {
   if (value === null || typeof value !== 'object') return false;
   const doc = value as Record<string, unknown>;
   return doc['ok'] === true ? 'value' in doc : doc['ok'] === false && typeof doc['reason'] === 'string';

@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { compileParsedDocuments, MAX_RULE_TEXT, parseRuleDocuments, resolveReferences } from './compile';
+import {
+  compileParsedDocuments,
+  MAX_RULE_TEXT,
+  type ParsedDocument,
+  parseRuleDocuments,
+  resolveReferences,
+} from './compile';
 import { COMPILED_PACK_FILE, type RuleFileText, readCompiledPack, relativeRulePath } from './compiled-pack';
 import type { CompiledCorrelation, CompiledRule, RuleLoadError } from './types';
 
@@ -85,9 +91,35 @@ export function loadRuleDirectory(dir: string): RuleDirectory {
     });
   }
   const precompiled = compiled !== 'absent' && compiled.ok ? compiled.documents : undefined;
+  const parsed = files.map((file) => ({
+    source: file.source,
+    documents: precompiled?.get(file.path) ?? parseRuleDocuments(file.text),
+  }));
+  const assembled = assembleRules(parsed, errors);
+  return { ...assembled, warnings: [...warnings, ...assembled.warnings] };
+}
+
+/** One rule file's parsed documents and the name its rules are reported under. */
+export interface ParsedRuleFile {
+  readonly source: string;
+  readonly documents: readonly ParsedDocument[];
+}
+
+/**
+ * Compile parsed rule files into one loaded directory, in order: rule warnings, duplicate ids and correlations that
+ * reference no loaded rule are reported, the rest loads. `errors` are the problems found before (files not read).
+ * Shared by the YAML directory and the deployed rule pack (rule-pack.ts), so both load exactly alike.
+ */
+export function assembleRules(
+  files: readonly ParsedRuleFile[],
+  earlierErrors: readonly RuleLoadError[] = [],
+): Required<RuleDirectory> {
+  const rules: CompiledRule[] = [];
+  const correlations: CompiledCorrelation[] = [];
+  const errors: RuleLoadError[] = [...earlierErrors];
+  const warnings: RuleLoadError[] = [];
   for (const file of files) {
-    const documents = precompiled?.get(file.path) ?? parseRuleDocuments(file.text);
-    for (const result of compileParsedDocuments(documents, file.source)) {
+    for (const result of compileParsedDocuments(file.documents, file.source)) {
       if (!result.ok) errors.push(result.error);
       else if ('rule' in result) {
         rules.push(result.rule);
