@@ -17,12 +17,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { FUNCTION_NODE_OPTIONS } from '../cdk/bundling';
 import { loadRules } from '../lambdas/runtime';
 import { loadRuleDirectory, RuleSet } from '../lib/rules';
 import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
 import { SeededRandom } from '../scripts/benign-telemetry/random';
 import { sysmonActivityEvents } from '../scripts/benign-telemetry/sysmon-activity';
-import { FUNCTION_NODE_OPTIONS } from '../cdk/bundling';
 import { buildCli, REPO_ROOT } from '../scripts/build-cli';
 import { bareCloudWatchDecode, bareObjectDecode } from './baseline';
 import { bundleLambdas } from './bundle';
@@ -415,7 +415,7 @@ function coldStart(options: Options, report: Report, bundles: ReturnType<typeof 
     for (const variant of variants) spawnMs(variant.args, env);
     for (let run = 0; run < options.coldRuns; run++) {
       bare.push(spawnMs(['-e', '0'], env));
-      variants.forEach((variant, index) => times[index]?.push(spawnMs(variant.args, env)));
+      for (const [index, variant] of variants.entries()) times[index]?.push(spawnMs(variant.args, env));
     }
     const bareMs = Math.min(...bare);
     variants.forEach((variant, index) => {

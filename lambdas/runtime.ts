@@ -137,7 +137,11 @@ export function loadRules(dir: string, logger?: LogSink): LoadedRules {
  * The rules a deployed function runs: RULES_DIR's YAML when it is set, else the rule pack the bundling wrote beside
  * the bundle (rule-pack.json: one JSON.parse, no directory walk, no YAML parser), else rules/ beside the bundle.
  */
-export function functionRules(config: Pick<RuntimeConfig, 'rulesDir'>, bundleDir: string, logger?: LogSink): LoadedRules {
+export function functionRules(
+  config: Pick<RuntimeConfig, 'rulesDir'>,
+  bundleDir: string,
+  logger?: LogSink,
+): LoadedRules {
   const dir = rulesDirectory(config, bundleDir);
   const pack = path.join(bundleDir, RULE_PACK_FILE);
   if (config.rulesDir !== undefined || !existsSync(pack)) return loadRules(dir, logger);
@@ -173,10 +177,13 @@ export function ingestDepsFromEnvironment(serviceName: string, handlerDir: strin
   const doc = deferred(() => {
     const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
     const { DynamoDBDocumentClient } = require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
-    return DynamoDBDocumentClient.from(new DynamoDBClient(clients), { marshallOptions: { removeUndefinedValues: true } });
+    return DynamoDBDocumentClient.from(new DynamoDBClient(clients), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
   });
   const publisher = deferred(() => {
-    const { SnsAlertPublisher } = require('../lib/adapters/sns-publisher') as typeof import('../lib/adapters/sns-publisher');
+    const { SnsAlertPublisher } =
+      require('../lib/adapters/sns-publisher') as typeof import('../lib/adapters/sns-publisher');
     return new SnsAlertPublisher(new (sns().SNSClient)(clients), config.alertTopicArn, {
       allowlistTable: config.allowlistTable,
       ...(config.logsInsightsRegion ? { region: config.logsInsightsRegion } : {}),

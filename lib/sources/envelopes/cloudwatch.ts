@@ -18,22 +18,50 @@ export interface CloudWatchDecodeOptions {
   readonly file?: string;
 }
 
-// The subscription payload's envelope fields, validated with Powertools' schema; log events are checked one by one
-// below so one malformed event never fails the others.
-type CloudWatchSchemas = typeof import('@aws-lambda-powertools/parser/schemas/cloudwatch');
-function buildPayloadSchema(schemas: CloudWatchSchemas) {
-  return schemas.CloudWatchLogsDecodeSchema.omit({ logEvents: true });
+/** The subscription payload's envelope fields, checked before its log events (which are checked one by one). */
+interface PayloadEnvelope {
+  readonly messageType: string;
+  readonly owner: string;
+  readonly logGroup: string;
+  readonly logStream: string;
 }
-let payloadSchema: ReturnType<typeof buildPayloadSchema> | undefined;
+
+const ENVELOPE_STRINGS = ['messageType', 'owner', 'logGroup', 'logStream'] as const;
+
+function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+}
+
 /**
- * Powertools' schema, loaded on first use: the CLI reads plain files far more often than CloudWatch payloads, and zod's
- * module graph is a third of its start-up.
+ * The envelope of a decoded subscription payload as CloudWatch Logs documents it (the fields of Powertools'
+ * CloudWatchLogsDecodeSchema but logEvents; other keys allowed), or the first field that is wrong, as `path: problem`.
+ * Checked by hand rather than with Powertools' zod schema: that module graph (a second copy of zod, CommonJS) was a
+ * sixth of a cold start (docs/benchmarks.md "Cold start"). One pass over the fields and the filter names.
  */
-function payloadSchemaOf() {
-  payloadSchema ??= buildPayloadSchema(
-    require('@aws-lambda-powertools/parser/schemas/cloudwatch') as CloudWatchSchemas,
-  );
-  return payloadSchema;
+export function checkPayloadEnvelope(
+  payload: unknown,
+): { ok: true; envelope: PayloadEnvelope } | { ok: false; issue: string } {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    return { ok: false, issue: `: expected object, received ${typeName(payload)}` };
+  }
+  const record = payload as Record<string, unknown>;
+  for (const key of ENVELOPE_STRINGS) {
+    if (typeof record[key] !== 'string')
+      return { ok: false, issue: `${key}: expected string, received ${typeName(record[key])}` };
+  }
+  const filters = record['subscriptionFilters'];
+  if (!Array.isArray(filters)) {
+    return { ok: false, issue: `subscriptionFilters: expected array, received ${typeName(filters)}` };
+  }
+  for (let index = 0; index < filters.length; index++) {
+    if (typeof filters[index] !== 'string') {
+      return {
+        ok: false,
+        issue: `subscriptionFilters.${index}: expected string, received ${typeName(filters[index])}`,
+      };
+    }
+  }
+  return { ok: true, envelope: record as unknown as PayloadEnvelope };
 }
 
 /**
@@ -135,14 +163,13 @@ function recordsOfPayload(
   limits: SourceLimits,
   hints: readonly FormatHint[],
 ): EnvelopeResult {
-  const envelope = payloadSchemaOf().safeParse(payload);
+  const checked = checkPayloadEnvelope(payload);
   const logEvents = (payload as { logEvents?: unknown } | null)?.logEvents;
-  if (!envelope.success || !Array.isArray(logEvents)) {
-    const issue = envelope.success ? 'logEvents is not an array' : envelope.error.issues[0];
-    const reason = typeof issue === 'string' ? issue : `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`;
+  if (!checked.ok || !Array.isArray(logEvents)) {
+    const reason = checked.ok ? 'logEvents is not an array' : checked.issue;
     return envelopeError('envelope-invalid', `not a CloudWatch Logs subscription payload (${reason})`, origin);
   }
-  const { messageType, logGroup, logStream, owner } = envelope.data;
+  const { messageType, logGroup, logStream, owner } = checked.envelope;
   if (messageType === 'CONTROL_MESSAGE') return { ok: true, records: [], control: true, errors: [] };
   if (messageType !== 'DATA_MESSAGE') {
     return envelopeError('envelope-invalid', `unknown messageType ${excerptOf(messageType, 40)}`, origin);

@@ -78,6 +78,34 @@ describe('CloudWatch Logs subscription envelope', () => {
     expect(result).toMatchObject({ ok: false, error: { code } });
   });
 
+  it.each([
+    ['owner is a number', { owner: 123456789012 }, 'owner: expected string, received number'],
+    ['logGroup is missing', { logGroup: undefined }, 'logGroup: expected string, received undefined'],
+    ['logStream is null', { logStream: null }, 'logStream: expected string, received null'],
+    ['subscriptionFilters is a string', { subscriptionFilters: 'f' }, 'subscriptionFilters: expected array'],
+    ['a filter name is not a string', { subscriptionFilters: ['f', 7] }, 'subscriptionFilters.1: expected string'],
+  ])('names the envelope field that is wrong when %s', (_name, change, reason) => {
+    const result = decodeCloudWatchEvent(subscriptionEvent({ ...subscriptionPayload(['x']), ...change }));
+    expect(result).toMatchObject({ ok: false, error: { code: 'envelope-invalid' } });
+    expect(!result.ok && result.error.reason).toContain(reason);
+  });
+
+  it('accepts envelope keys it does not know and an empty filter list (the documented fields only are checked)', () => {
+    const result = decodeCloudWatchEvent(
+      subscriptionEvent({
+        ...subscriptionPayload(['x']),
+        subscriptionFilters: [],
+        policyLevel: 'ACCOUNT_LEVEL_POLICY',
+      }),
+    );
+    expect(result.ok && result.records.map((record) => record.text)).toEqual(['x']);
+  });
+
+  it('rejects a payload that is an array, not an object', () => {
+    const result = decodeCloudWatchEvent(subscriptionEvent([subscriptionPayload(['x'])]));
+    expect(!result.ok && result.error.reason).toContain('expected object, received array');
+  });
+
   it('keeps good log events when one is malformed, reporting the bad one with its position', () => {
     const payload = subscriptionPayload(['good one', 'good two']);
     (payload.logEvents as unknown[]).splice(1, 0, { id: 'bad', timestamp: 1, message: 42 });
