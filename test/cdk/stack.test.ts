@@ -112,7 +112,6 @@ describe('the vmsentry stack with the example configuration', () => {
     const environment = sweeper.Properties?.['Environment'] as { Variables: object } | undefined;
     expect(Object.keys(environment?.Variables ?? {}).sort()).toEqual([
       'ALERT_TOPIC_ARN',
-      'NODE_OPTIONS',
       'POWERTOOLS_SERVICE_NAME',
       'STATE_TABLE',
     ]);
