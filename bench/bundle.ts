@@ -1,6 +1,7 @@
 /**
- * Bundle every lambdas/*.ts entry the way the CDK's NodejsFunction does (cdk/bundling.ts: minify, sourcemap, platform
- * node, target node22, CommonJS, nothing external; the rule pack beside the functions that detect) and report the sizes. With --check, exit 1 when a bundle exceeds its
+ * Bundle every lambdas/*.ts entry the way the CDK's NodejsFunction does (cdk/bundling.ts: minify, sourcemap,
+ * platform node, target node22, CommonJS, nothing external; the rule pack beside the functions that detect) and
+ * report the sizes. With --check, exit 1 when a bundle exceeds its
  * budget: a bundle that grows past it slows every cold start, so the growth must be a decision, not an accident.
  *
  *   tsx bench/bundle.ts            print sizes
@@ -54,7 +55,7 @@ export function lambdaEntries(repo = REPO): string[] {
     .map((name) => path.join(dir, name));
 }
 
-/** Bundle each entry into outDir/<name>/index.js (the layout NodejsFunction produces), with rule-pack.json beside it. */
+/** Bundle each entry into outDir/<name>/index.js (the layout NodejsFunction produces), rule-pack.json beside it. */
 export function bundleLambdas(outDir: string, repo = REPO): BundleReport[] {
   return lambdaEntries(repo).map((entry) => {
     const name = path.basename(entry, '.ts');

@@ -395,10 +395,11 @@ function coldStart(options: Options, report: Report, bundles: ReturnType<typeof 
     const prefix = `cold-start:${bundle.name}`;
     if (!wants(prefix)) continue;
     const invocation = firstInvocation(bundle.name);
+    const exitOnError = '.catch((e) => { console.error(e); process.exit(1); })';
     const invoke = (flags: readonly string[]) => [
       ...flags,
       '-e',
-      `require(${JSON.stringify(bundle.file)}).handler(${invocation}, {}).catch((e) => { console.error(e); process.exit(1); })`,
+      `require(${JSON.stringify(bundle.file)}).handler(${invocation}, {})${exitOnError}`,
     ];
     const variants: { name: string; args: readonly string[] }[] = [
       { name: `${prefix}:module-load`, args: ['-e', `require(${JSON.stringify(bundle.file)})`] },

@@ -8,9 +8,10 @@
 export const FUNCTION_BUNDLING = {
   minify: true,
   /**
-   * Source maps are written (index.js.map beside the bundle, for reading a minified stack trace: docs/operations.md),
-   * but NODE_OPTIONS does not turn on Node's source-map support: with it Node reads and parses the whole map (8 MB for
-   * the detection functions) on every cold start. The bench row `...:with-enable-source-maps` measures what it costs.
+   * Source maps are written (index.js.map beside the bundle, for reading a minified stack trace), but NODE_OPTIONS
+   * does not turn on Node's source-map support: with it Node reads and parses the whole map (7-8 MB for the detection
+   * functions) on every cold start. The bench row `...:with-enable-source-maps` measures what it costs
+   * (docs/benchmarks.md "Cold start").
    */
   sourceMap: true,
   target: 'node22',
@@ -32,9 +33,10 @@ export const FUNCTION_RULE_PACK = 'rule-pack.json';
  * deployment stops).
  */
 export function ruleBundlingCommands(inputDir: string, outputDir: string): string[] {
+  const rules = `${outputDir}/rules`;
   return [
-    `cp -R "${inputDir}/rules" "${outputDir}/rules"`,
-    `rm -f "${outputDir}/rules/rules.compiled.json"`,
-    `npx --no-install tsx "${inputDir}/scripts/pack-rules.ts" "${outputDir}/rules" "${outputDir}/${FUNCTION_RULE_PACK}"`,
+    `cp -R "${inputDir}/rules" "${rules}"`,
+    `rm -f "${rules}/rules.compiled.json"`,
+    `npx --no-install tsx "${inputDir}/scripts/pack-rules.ts" "${rules}" "${outputDir}/${FUNCTION_RULE_PACK}"`,
   ];
 }

@@ -40,14 +40,14 @@ import { deferred } from './deferred';
  * The AWS SDK and the adapters over it are required where a port is first used (see ./deferred): their modules are
  * most of what a cold start would otherwise load, and a delivery without detections never calls AWS.
  */
-type DynamoDbAdapters = typeof import('../lib/adapters/dynamodb-allowlist-store') &
-  typeof import('../lib/adapters/dynamodb-dedup-store') &
-  typeof import('../lib/adapters/dynamodb-correlation-store');
-function dynamoDbAdapters(): DynamoDbAdapters {
+type AllowlistAdapter = typeof import('../lib/adapters/dynamodb-allowlist-store');
+type DedupAdapter = typeof import('../lib/adapters/dynamodb-dedup-store');
+type CorrelationAdapter = typeof import('../lib/adapters/dynamodb-correlation-store');
+function dynamoDbAdapters(): AllowlistAdapter & DedupAdapter & CorrelationAdapter {
   return {
-    ...(require('../lib/adapters/dynamodb-allowlist-store') as typeof import('../lib/adapters/dynamodb-allowlist-store')),
-    ...(require('../lib/adapters/dynamodb-dedup-store') as typeof import('../lib/adapters/dynamodb-dedup-store')),
-    ...(require('../lib/adapters/dynamodb-correlation-store') as typeof import('../lib/adapters/dynamodb-correlation-store')),
+    ...(require('../lib/adapters/dynamodb-allowlist-store') as AllowlistAdapter),
+    ...(require('../lib/adapters/dynamodb-dedup-store') as DedupAdapter),
+    ...(require('../lib/adapters/dynamodb-correlation-store') as CorrelationAdapter),
   };
 }
 const sns = () => require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');

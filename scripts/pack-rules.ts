@@ -1,6 +1,7 @@
 /**
  * Write the rule pack the deployed functions load (lib/rules/rule-pack.ts): every rule file of a directory parsed
- * into one JSON file. The CDK bundling hook runs it on rules/ for each function that detects, writing beside the bundle:
+ * into one JSON file. The CDK bundling hook (cdk/bundling.ts) runs it on the rules/ copied beside each detection
+ * function's bundle:
  *
  *   npx tsx scripts/pack-rules.ts <rules-dir> <out-file>
  *

@@ -32,8 +32,9 @@ export interface PipelineFunctionProps {
 
 /**
  * One Lambda function as vmsentry deploys them all: esbuild bundle (local esbuild, no Docker; options shared with the
- * bench in cdk/bundling.ts), ARM64, current Node runtime, source map files (not loaded at run time), X-Ray tracing, its own log group with retention, bounded memory/timeout, and for asynchronous
- * invocations an SQS on-failure destination so nothing that still fails after retries is lost. Only the destination:
+ * bench in cdk/bundling.ts), ARM64, current Node runtime, source map files (not loaded at run time), X-Ray tracing,
+ * its own log group with retention, bounded memory/timeout, and for asynchronous invocations an SQS on-failure
+ * destination so nothing that still fails after retries is lost. Only the destination:
  * a dead-letter queue beside it would receive every failed event a second time.
  */
 export class PipelineFunction extends Construct {
