@@ -7,6 +7,7 @@ import { InvalidArgumentError } from 'commander';
 import { type CliIo, UsageError, writeLine } from '../cli-io';
 import { createQueue, emulatorClients } from './emulator';
 import {
+  FAILURE_QUEUE,
   type LocalState,
   localStatePath,
   readLocalState,
@@ -16,9 +17,6 @@ import {
 } from './target';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** The queue `redrive --local` drains by default: the served instance's failure queue. */
-export const FAILURE_QUEUE = 'vmsentry-local-failures';
 
 /** `--port N`: DynamoDB on N, the SNS/SQS/S3 emulator on N+1. */
 export function parsePort(value: string): number {

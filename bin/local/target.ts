@@ -16,6 +16,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const LOCAL_STATE_ENV = 'VMSENTRY_LOCAL_STATE';
 export const DEFAULT_LOCAL_STATE = path.join('.vmsentry', 'local.json');
 export const SERVE_HINT = 'run `npx vmsentry local --serve` first';
+/** The queue `redrive --local` drains by default: the served instance's failure queue. */
+export const FAILURE_QUEUE = 'vmsentry-local-failures';
+/** The served alert subscriber `validate --local` waits on (raw alert JSON, every severity). */
+export const SIEM_QUEUE = 'siem';
 
 /** What the discovery file holds (version 1). */
 export interface LocalState {

@@ -6,6 +6,10 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { emulatorClients } from '../../bin/local/emulator';
+import { cloudWatchDeliveries } from '../../bin/local/scenario';
+import { LOCAL_SUBSCRIBERS, receivedBodies } from '../../bin/local/subscribers';
 import { type CliResult, FIXTURES, REPO, runCli, runProcess } from './run-cli';
 
 const INPUTS = [path.join(REPO, FIXTURES, 'auditd-qemu.txt'), path.join(REPO, FIXTURES, 'sysmon-vboxmanage.txt')];
@@ -51,13 +55,16 @@ describe('vmsentry local --serve and --local', () => {
   });
 
   it('without a served instance, --local exits 2 with one line saying to run npx vmsentry local --serve', async () => {
-    const missing = await runCli(['allowlist', 'list', '--local'], { cwd: work });
-    expect(missing.code).toBe(2);
-    expect(missing.stdout).toBe('');
-    expect(missing.stderr.trim().split('\n')).toEqual([
-      `vmsentry: --local: no vmsentry local is serving (no ${stateFile}): run \`npx vmsentry local --serve\` first`,
-    ]);
-  }, 30_000);
+    const commands = [['allowlist', 'list'], ['redrive'], ['validate', '--scenario', 'qemu-headless']];
+    const results = await Promise.all(commands.map((command) => runCli([...command, '--local'], { cwd: work })));
+    for (const missing of results) {
+      expect(missing.code).toBe(2);
+      expect(missing.stdout).toBe('');
+      expect(missing.stderr.trim().split('\n')).toEqual([
+        `vmsentry: --local: no vmsentry local is serving (no ${stateFile}): run \`npx vmsentry local --serve\` first`,
+      ]);
+    }
+  }, 45_000);
 
   it('a discovery file left by a killed server is reported as stale in one line (exit 2)', async () => {
     mkdirSync(path.dirname(stateFile), { recursive: true });
@@ -134,6 +141,7 @@ describe('vmsentry local --serve and --local', () => {
     expect(commands.length).toBeGreaterThan(1);
     for (const command of commands) expect(command).toMatch(/^ {4}npx vmsentry allowlist add --local --host /);
     expect(serverOut).not.toMatch(/aws dynamodb put-item --table-name/);
+    expect(serverOut).toContain(`aws dynamodb put-item --endpoint-url '${state.dynamodbEndpoint}' --table-name`);
     const firstRun = /matches: (\d+)/.exec(serverOut);
 
     const printed = (commands[0] as string).trim();
@@ -143,6 +151,38 @@ describe('vmsentry local --serve and --local', () => {
     expect(added.stderr).toMatch(/^pinned to log stream local-file$/m);
     expect(added.stdout).toMatch(/^added \S+ [0-9a-f]+$/m);
     expect(added.code).toBe(0);
+
+    // validate --local: a scenario's telemetry through the real handler, its alert awaited on the served SIEM queue.
+    const validated = await runCli(['validate', '--local', '--scenario', 'qemu-headless', '--timeout', '30'], {
+      cwd: work,
+      timeoutMs: 45_000,
+    });
+    expect(validated.stderr).toBe('');
+    expect(validated.stdout).toMatch(/^qemu-headless +PASS /m);
+    expect(validated.code).toBe(0);
+
+    // redrive --local: what the served failure queue holds is replayed into the served tables and topic.
+    const clients = emulatorClients(state.emulatorEndpoint);
+    const failed = readFileSync(INPUTS[0] as string, 'utf8').replaceAll('node=build-01', 'node=redrive-host-01');
+    const [delivery] = cloudWatchDeliveries(
+      failed.split('\n').filter((line) => line !== ''),
+      { logGroup: '/vmsentry/linux/audit', logStream: 'i-0123456789abcdef0' },
+      Date.now(),
+    );
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: state.queues['vmsentry-local-failures'],
+        MessageBody: JSON.stringify(delivery?.event),
+      }),
+    );
+    const redriven = await runCli(['redrive', '--local'], { cwd: work });
+    expect(redriven.stdout).toMatch(/^replayed +cloudwatch /m);
+    expect(redriven.stderr).toContain('1 replayed and deleted, 0 failed, 0 skipped');
+    expect(redriven.code).toBe(0);
+    const subscriber = LOCAL_SUBSCRIBERS.find((candidate) => candidate.name === 'siem')!;
+    const siem = await receivedBodies(clients.sqs, { subscriber, queue: { url: state.queues.siem, arn: '' } });
+    expect(siem.map((body) => JSON.parse(body).host)).toContain('redrive-host-01');
+    for (const client of Object.values(clients)) client.destroy();
 
     // A second server on the same discovery file is refused while this one lives.
     const second = await runCli(['local', '--serve', '--data-dir', path.join(work, 'other')], { cwd: work });
