@@ -28,7 +28,7 @@ describe('sightingsInBody', () => {
     expect(sightingsInBody(structured, PENDING)).toEqual([{ marker: 'vmsentry-validate-bbbb', ruleId: 'r1' }]);
   });
 
-  it('finds it in the per-protocol map delivered raw, as local mode\'s emulator (fauxqs) delivers it', () => {
+  it("finds it in the per-protocol map delivered raw, as local mode's emulator (fauxqs) delivers it", () => {
     const map = JSON.stringify({ default: JSON.stringify(alert('vmsentry-validate-aaaa')), email: 'x' });
     expect(sightingsInBody(map, PENDING)).toEqual([{ marker: 'vmsentry-validate-aaaa', ruleId: 'r1' }]);
     // A map whose default is not an alert is no sighting, even when the marker appears elsewhere in it.
