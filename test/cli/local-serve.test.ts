@@ -4,6 +4,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -28,6 +29,32 @@ function runShell(commandLine: string, cwd: string, shimDir: string): Promise<Cl
     cwd,
     env: { PATH: `${shimDir}${path.delimiter}${process.env['PATH'] ?? ''}` },
   });
+}
+
+/** Two consecutive free loopback ports (for --port N: DynamoDB on N, the emulator on N+1). */
+async function freePortPair(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    if ((await free(port)) && (await free(port + 1))) return port;
+  }
+  throw new Error('no two consecutive free ports');
+}
+
+/** The local addresses (hex, as /proc/net/tcp* shows them) with a listening socket on this port. */
+function listenersOn(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6']
+    .filter((file) => existsSync(file))
+    .flatMap((file) => readFileSync(file, 'utf8').split('\n').slice(1))
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+    .map((fields) => (fields[1] as string).split(':')[0] as string);
 }
 
 describe('vmsentry local --serve and --local', () => {
@@ -93,12 +120,15 @@ describe('vmsentry local --serve and --local', () => {
 
   it('serves the run’s state; the printed suppress command works as printed; the next run suppresses that alert only', async () => {
     // The stale file of the previous test is still there: the server reports and replaces it.
+    const port = await freePortPair();
     server = spawn(
       process.execPath,
       [
         path.join(REPO, 'bin', 'vmsentry.cjs'),
         'local',
         '--serve',
+        '--port',
+        String(port),
         '--data-dir',
         dataDir,
         '--show',
@@ -129,6 +159,13 @@ describe('vmsentry local --serve and --local', () => {
     expect(serverOut).toMatch(/^serving local mode \(pid \d+\) until Ctrl-C or SIGTERM/m);
     const state = JSON.parse(readFileSync(stateFile, 'utf8'));
     expect(state.pid).toBe(running.pid);
+    // --port N: DynamoDB on N, SNS/SQS/S3 on N+1, both listening on loopback only (IPv4 127.0.0.1).
+    expect(state.dynamodbEndpoint).toBe(`http://127.0.0.1:${port}`);
+    expect(state.emulatorEndpoint).toBe(`http://127.0.0.1:${port + 1}`);
+    if (existsSync('/proc/net/tcp')) {
+      expect(listenersOn(port)).toEqual(['0100007F']);
+      expect(listenersOn(port + 1)).toEqual(['0100007F']);
+    }
     expect(serverOut).toContain(`  export VMSENTRY_ENDPOINT=${state.dynamodbEndpoint}\n`);
     expect(serverOut).toContain(`  export AWS_ENDPOINT_URL_SQS=${state.emulatorEndpoint}\n`);
     expect(serverOut).toContain('  export VMSENTRY_ALLOWLIST_TABLE=vmsentry-local-allowlist\n');
