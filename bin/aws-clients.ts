@@ -58,8 +58,14 @@ export function validateAwsOptions(options: AwsOptions): void {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The configuration every client gets. Local endpoints get dummy credentials unless the user configured some. */
-export function clientConfig(options: AwsOptions, env: Env = process.env): Record<string, unknown> {
+/**
+ * The configuration every client gets. Local endpoints get dummy credentials unless the user configured some.
+ * `--endpoint` defaults to VMSENTRY_ENDPOINT.
+ */
+export function clientConfig(given: AwsOptions, env: Env = process.env): Record<string, unknown> {
+  // VMSENTRY_ENDPOINT stands in for --endpoint (what `vmsentry local --serve` prints to export).
+  const fromEnv = env['VMSENTRY_ENDPOINT'];
+  const options = given.endpoint === undefined && fromEnv ? { ...given, endpoint: fromEnv } : given;
   validateAwsOptions(options);
   const local = isLocalEndpoint(options.endpoint);
   const hasEnvCredentials = Boolean(env['AWS_ACCESS_KEY_ID'] && env['AWS_SECRET_ACCESS_KEY']);

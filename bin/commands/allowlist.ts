@@ -30,6 +30,7 @@ import { formatTable } from '../../lib/scan/table';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
 import { envNames, fromEnv } from '../cli-env';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import { localAwsOptions, resolveLocalTarget } from '../local/target';
 import { collect } from '../rule-sources';
 import { tableLayout } from '../table-layout';
 
@@ -38,6 +39,8 @@ export { BROAD_MAX_DAYS, DEFAULT_MAX_DAYS };
 export interface AllowlistCommonOptions extends AwsOptions {
   readonly table?: string;
   readonly json?: boolean;
+  /** Target the served local instance (`vmsentry local --serve`) instead of a deployment. */
+  readonly local?: boolean;
 }
 
 /** What a command needs from the outside: the table client and the clock (tests pass dynalite and a fixed time). */
@@ -94,9 +97,27 @@ function positiveDays(value: string): number {
 }
 
 /** The `aws dynamodb put-item` command line for an item (single quotes escaped for POSIX shells). */
-export function putItemCommand(table: string, item: Record<string, unknown>): string {
-  const json = JSON.stringify(toDynamoJson(item)).replace(/'/g, `'\\''`);
-  return `aws dynamodb put-item --table-name '${table.replace(/'/g, `'\\''`)}' --condition-expression 'attribute_not_exists(entryId)' --item '${json}'`;
+export function putItemCommand(table: string, item: Record<string, unknown>, endpoint?: string): string {
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  const at = endpoint === undefined ? '' : ` --endpoint-url ${quote(endpoint)}`;
+  return `aws dynamodb put-item${at} --table-name ${quote(table)} --condition-expression 'attribute_not_exists(entryId)' --item ${quote(JSON.stringify(toDynamoJson(item)))}`;
+}
+
+/**
+ * `--local`: the served local instance's allowlist table and DynamoDB (resolveLocalTarget; exit 2 with one line
+ * when nothing is served). Applied before a command runs, so every subcommand targets it the same way.
+ */
+export async function withLocal<T extends AllowlistCommonOptions>(
+  options: T,
+  deps: AllowlistDeps = {},
+): Promise<{ options: T; deps: AllowlistDeps }> {
+  if (!options.local) return { options, deps };
+  if (options.table !== undefined) throw new UsageError('--local and --table name two tables: pass one');
+  const target = await resolveLocalTarget({ env: deps.env ?? process.env });
+  return {
+    options: { ...localAwsOptions(options, target), table: target.state.tables.allowlist },
+    deps: { ...deps, env: target.env },
+  };
 }
 
 function entryJson(entry: AllowlistEntry): Record<string, unknown> {
@@ -184,7 +205,7 @@ export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps
   for (const warning of validated.warnings) errorLine(io, `warning: ${warning.message}`);
   if (options.printOnly) {
     const item = entryToItem(entry);
-    await writeLine(io.stdout, putItemCommand(table, item));
+    await writeLine(io.stdout, putItemCommand(table, item, options.endpoint));
     await writeLine(io.stdout, JSON.stringify(item));
     return EXIT.ok;
   }
@@ -324,7 +345,7 @@ export async function runImport(
   if (options.printOnly) {
     for (const entry of accepted) {
       const item = entryToItem(entry);
-      await writeLine(io.stdout, putItemCommand(table, item));
+      await writeLine(io.stdout, putItemCommand(table, item, options.endpoint));
       await writeLine(io.stdout, JSON.stringify(item));
     }
     return EXIT.ok;
@@ -416,14 +437,21 @@ const EXIT_HELP =
 
 function common(command: Command): Command {
   return addAwsOptions(
-    command.option('--table <name>', `allowlist table (default: ${envNames('allowlistTable')})`),
+    command
+      .option('--table <name>', `allowlist table (default: ${envNames('allowlistTable')})`)
+      .option('--local', 'the served local instance (`npx vmsentry local --serve`) instead of a deployment'),
   ).addHelpText('after', EXIT_HELP);
 }
 
-function run(action: () => Promise<number>): Promise<void> {
-  return action().then((code) => {
-    process.exitCode = code;
-  });
+function run<T extends AllowlistCommonOptions>(
+  given: T,
+  action: (options: T, deps: AllowlistDeps) => Promise<number>,
+): Promise<void> {
+  return withLocal(given)
+    .then(({ options, deps }) => action(options, deps))
+    .then((code) => {
+      process.exitCode = code;
+    });
 }
 
 export function register(program: Command): void {
@@ -443,30 +471,30 @@ export function register(program: Command): void {
     .option('--allow-broad', `allow host "*" or rule "*" (expiry at most ${BROAD_MAX_DAYS} days)`)
     .option('--print-only', 'print the aws dynamodb put-item command and the item JSON; write nothing')
     .option('--json', 'print the entry as JSON')
-    .action((options: AddOptions) => run(() => runAdd(options, processIo)));
+    .action((options: AddOptions) => run(options, (o, deps) => runAdd(o, processIo, deps)));
   common(allowlist.command('list').description('list entries (expired ones marked)'))
     .option('--host <host>', 'only this host')
     .option('--json', 'JSON lines')
-    .action((options: ListOptions) => run(() => runList(options, processIo)));
+    .action((options: ListOptions) => run(options, (o, deps) => runList(o, processIo, deps)));
   common(allowlist.command('remove').description('delete one entry'))
     .requiredOption('--host <host>', 'host of the entry')
     .requiredOption('--id <entryId>', 'entry id (see list)')
-    .action((options: EntryRefOptions) => run(() => runRemove(options, processIo)));
+    .action((options: EntryRefOptions) => run(options, (o, deps) => runRemove(o, processIo, deps)));
   common(allowlist.command('expire').description('end an entry now, keeping the item for audit'))
     .requiredOption('--host <host>', 'host of the entry')
     .requiredOption('--id <entryId>', 'entry id (see list)')
-    .action((options: EntryRefOptions) => run(() => runExpire(options, processIo)));
+    .action((options: EntryRefOptions) => run(options, (o, deps) => runExpire(o, processIo, deps)));
   common(allowlist.command('import').description('write every entry of a JSON-lines file (all validated first)'))
     .argument('<file>', 'JSON-lines allowlist (the format of scan --allowlist), or - for stdin')
     .option('--max-days <n>', 'longest expiry allowed', positiveDays, DEFAULT_MAX_DAYS)
     .option('--allow-broad', `allow host "*" or rule "*" entries (expiry at most ${BROAD_MAX_DAYS} days)`)
     .option('--skip-invalid', 'write the valid entries even when some are invalid')
     .option('--print-only', 'print aws dynamodb put-item commands; write nothing')
-    .action((file: string, options: ImportOptions) => run(() => runImport(file, options, processIo)));
+    .action((file: string, options: ImportOptions) => run(options, (o, deps) => runImport(file, o, processIo, deps)));
   common(allowlist.command('export').description('print every entry as JSON lines (the scan --allowlist format)'))
     .option('--output <file>', 'write to this file instead of stdout')
     .option('--host <host>', 'only this host')
-    .action((options: ExportOptions) => run(() => runExport(options, processIo)));
+    .action((options: ExportOptions) => run(options, (o, deps) => runExport(o, processIo, deps)));
   common(
     allowlist
       .command('lint')
@@ -475,5 +503,5 @@ export function register(program: Command): void {
     .option('--file <file>', 'lint a JSON-lines file instead of the table')
     .option('--max-days <n>', 'expiry beyond this is a finding', positiveDays, DEFAULT_MAX_DAYS)
     .option('--json', 'JSON lines')
-    .action((options: LintOptions) => run(() => runLint(options, processIo)));
+    .action((options: LintOptions) => run(options, (o, deps) => runLint(o, processIo, deps)));
 }

@@ -26,11 +26,12 @@ import { paletteFor } from '../colour';
 import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { countCalls } from '../local/call-counter';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
-import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
+import { EMULATOR_REGION, type Emulator, emulatorClients, startEmulator } from '../local/emulator';
 import { LOCAL_DATA_DIR, LOCAL_HISTORY_TABLE, recordLocalHistory } from '../local/history';
 import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../local/render';
 import { formatRepeats, REPEAT_KEYS, repeatRows } from '../local/repeats';
 import { fileDeliveries, type LambdaDelivery, readManifest, sampleDeliveries } from '../local/scenario';
+import { claimServe, parsePort, serveUntilSignal } from '../local/serve';
 import {
   LOCAL_SUBSCRIBERS,
   receivedBodies,
@@ -50,6 +51,10 @@ export interface LocalOptions {
   readonly corpus?: string;
   /** --include globs for directory arguments (the paths and --corpus). */
   readonly include?: string[];
+  /** Keep DynamoDB and the emulator listening after the run, for `--local` (bin/local/serve.ts). */
+  readonly serve?: boolean;
+  /** With --serve: DynamoDB on this port, the emulator on the next. */
+  readonly port?: number;
 }
 
 const TABLES = { allowlist: 'vmsentry-local-allowlist', state: 'vmsentry-local-state' } as const;
@@ -95,6 +100,8 @@ export function register(program: Command): void {
       '--corpus <dir>',
       'also deliver every file under DIR (recursively, --include applies; .gz inflated), e.g. a checkout of the public OTRF Security-Datasets',
     )
+    .option('--serve', 'after the run, keep DynamoDB and SNS/SQS/S3 listening (for --local) until Ctrl-C')
+    .option('--port <n>', 'with --serve: DynamoDB on port N, SNS/SQS/S3 on N+1 (default: free ports)', parsePort)
     .action(async (paths: string[], options: LocalOptions) => {
       process.exitCode = await runLocal(paths, options, processIo);
     });
@@ -165,6 +172,8 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
   const out = (text = ''): Promise<void> => writeLine(io.stdout, text);
   const palette = paletteFor(io.stdout);
   const started = Date.now();
+  if (options.port !== undefined && !options.serve) throw new UsageError('--port is for --serve');
+  const serveFile = options.serve ? await claimServe(io) : undefined;
 
   const loaded = loadRuleSources([BUILTIN_RULES_DIR]);
   for (const error of loaded.errors) await out(`rule not loaded: ${describeLoadError(error)}`);
@@ -180,10 +189,14 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
 
   const dataDir = path.resolve(options.dataDir);
   // The emulator starts in its own process: its start overlaps dynalite's.
-  const starting = startEmulator();
+  const starting = startEmulator(undefined, options.port === undefined ? 0 : options.port + 1);
   let dynamo: LocalDynamo;
   try {
-    dynamo = await startLocalDynamo({ dataDir, ...(options.fresh ? { fresh: true } : {}) });
+    dynamo = await startLocalDynamo({
+      dataDir,
+      ...(options.fresh ? { fresh: true } : {}),
+      ...(options.port === undefined ? {} : { port: options.port }),
+    });
   } catch (error) {
     await (await starting.catch(() => undefined))?.stop();
     throw error;
@@ -227,7 +240,11 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     const config = localConfig(BUILTIN_RULES_DIR, topicArn);
     const metrics = new CountingMetrics();
     const logger = new CapturingLogger();
-    const publisher = new SnsAlertPublisher(clients.sns, topicArn, { allowlistTable: TABLES.allowlist });
+    // The suppress commands in these alerts target the local instance (`npx vmsentry allowlist add --local`).
+    const publisher = new SnsAlertPublisher(clients.sns, topicArn, {
+      allowlistTable: TABLES.allowlist,
+      localDynamoEndpoint: dynamo.endpoint,
+    });
     const deps = { config, doc: dynamo.doc, publisher, rules, logger, metrics };
     const cloudwatch = createCloudWatchHandler(deps);
     const edr = createEdrFeedHandler({ ...deps, s3: clients.s3 });
@@ -277,14 +294,18 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       await out();
     }
 
-    const suppressedHosts = [...new Set(logger.allowlisted.map((entry) => entry.host))];
-    for (const host of suppressedHosts) {
-      const entries = logger.allowlisted.filter((entry) => entry.host === host);
-      await out(
-        `allowlist: ${entries.length} detection(s) on host ${host} suppressed by the seeded entry ` +
-          `(owner ${entries[0]?.owner ?? '?'}: "${entries[0]?.reason ?? ''}")`,
-      );
+    // One line per host and entry: the seeded one, and any added with the suppress command of an earlier run.
+    const suppressedBy = new Map<string, { host: string; owner: string; reason: string; count: number }>();
+    for (const { host, owner, reason } of logger.allowlisted) {
+      const key = JSON.stringify([host, owner, reason]);
+      const seen = suppressedBy.get(key) ?? { host, owner, reason, count: 0 };
+      seen.count++;
+      suppressedBy.set(key, seen);
     }
+    for (const { host, owner, reason, count } of suppressedBy.values())
+      await out(
+        `allowlist: ${count} detection(s) on host ${host} suppressed by an entry (owner ${owner}: "${reason}")`,
+      );
     await out();
     await out(summaryTable(first.published, logger.allowlisted.slice(0, firstAllowlisted), metadata, io));
     await out();
@@ -334,8 +355,20 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     await out(
       `run \`npm start\` again: dedup state persists in ${options.dataDir}, so known detections do not alert twice.`,
     );
+    if (!serveFile)
+      await out('the suppress commands above need a served instance: `npx vmsentry local --serve` keeps this one up.');
     await out(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const failure of [...failures, ...logger.errors]) io.stderr.write(`problem: ${failure}\n`);
+    if (serveFile) {
+      const queues = Object.fromEntries(standIns.map((standIn) => [standIn.subscriber.name, standIn.queue.url]));
+      const served = {
+        dynamodbEndpoint: dynamo.endpoint,
+        emulatorEndpoint: emulator.endpoint,
+        region: EMULATOR_REGION,
+      };
+      const instance = { ...served, tables: TABLES, topicArn, queues, dataDir };
+      await serveUntilSignal(instance, io, { file: serveFile });
+    }
     return failures.length > 0 ? EXIT.internal : EXIT.ok;
   } finally {
     await Promise.all([dynamo.stop(), emulator?.stop()]);

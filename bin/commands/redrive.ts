@@ -21,7 +21,10 @@ import { parseConfig } from '../../lib/config';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
 import { envNames, fromEnv } from '../cli-env';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import { FAILURE_QUEUE, localAwsOptions, resolveLocalTarget } from '../local/target';
 import { BUILTIN_RULES_DIR, collect } from '../rule-sources';
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 export interface RedriveOptions extends AwsOptions {
   readonly queueUrl: string[];
@@ -32,6 +35,8 @@ export interface RedriveOptions extends AwsOptions {
   readonly dryRun?: boolean;
   readonly json?: boolean;
   readonly max: number;
+  /** Target the served local instance (`vmsentry local --serve`): its tables, topic and failure queue. */
+  readonly local?: boolean;
 }
 
 /** Replays one classified record; resolves when it was processed, throws when it was not. */
@@ -267,13 +272,43 @@ async function handle(
   return { ...base, action: 'replayed' };
 }
 
-export async function runRedrive(options: RedriveOptions, io: CliIo, deps: RedriveDeps = {}): Promise<number> {
+/**
+ * `--local`: the served instance's tables, topic and endpoints (resolveLocalTarget), and its failure queue when no
+ * --queue-url is given. Flags that name another target are refused beside it.
+ */
+async function withLocal(given: RedriveOptions, deps: RedriveDeps): Promise<{ options: RedriveOptions; env: Env }> {
+  const env = deps.env ?? process.env;
+  if (!given.local) return { options: given, env };
+  for (const [flag, value] of [
+    ['--allowlist-table', given.allowlistTable],
+    ['--state-table', given.stateTable],
+    ['--topic-arn', given.topicArn],
+    ['--function', given.function],
+  ] as const) {
+    if (value !== undefined) throw new UsageError(`--local and ${flag} name two targets: pass one`);
+  }
+  const target = await resolveLocalTarget({ env });
+  const failureQueue = target.state.queues[FAILURE_QUEUE];
+  const queueUrl = given.queueUrl.length > 0 || failureQueue === undefined ? given.queueUrl : [failureQueue];
+  return {
+    options: {
+      ...localAwsOptions(given, target),
+      queueUrl,
+      allowlistTable: target.state.tables.allowlist,
+      stateTable: target.state.tables.state,
+      topicArn: target.state.topicArn,
+    },
+    env: target.env,
+  };
+}
+
+export async function runRedrive(given: RedriveOptions, io: CliIo, deps: RedriveDeps = {}): Promise<number> {
+  const { options, env } = await withLocal(given, deps);
   if (options.queueUrl.length === 0) throw new UsageError('--queue-url is required (repeatable)');
   for (const url of options.queueUrl) {
     if (!/^https?:\/\/\S+\/\d{12}\/[\w.-]+$/.test(url))
       throw new UsageError(`--queue-url ${url}: not an SQS queue URL`);
   }
-  const env = deps.env ?? process.env;
   const clients = deps.queues && (deps.replayer || options.dryRun) ? undefined : createAwsClients(options, env);
   const queueOf = deps.queues ?? ((url: string) => new SqsQueue((clients as NonNullable<typeof clients>).sqs, url));
   const replayer = options.dryRun
@@ -321,6 +356,10 @@ export function register(program: Command): void {
       .option('--topic-arn <arn>', `alert topic (replaying here; default ${envNames('alertTopicArn')})`)
       .option('--max <n>', 'most messages handled per queue', positive, 1000)
       .option('--dry-run', 'list what would be replayed; replay and delete nothing')
+      .option(
+        '--local',
+        `replay into the served local instance (\`npx vmsentry local --serve\`); default queue: its ${FAILURE_QUEUE}`,
+      )
       .option('--json', 'JSON lines'),
   )
     .addHelpText(

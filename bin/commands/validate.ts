@@ -35,6 +35,8 @@ import {
 } from '../../lib/validate';
 import { type AwsOptions, addAwsOptions, awsUsageError, createAwsClients, withAwsErrors } from '../aws-clients';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
+import { LocalPipelineWriter } from '../local/pipeline-writer';
+import { localAwsOptions, resolveLocalTarget, SERVE_HINT, SIEM_QUEUE } from '../local/target';
 import { packagePath } from '../paths';
 import { BUILTIN_RULES_DIR, collect, loadRuleSources } from '../rule-sources';
 import { tableLayout } from '../table-layout';
@@ -54,6 +56,8 @@ export interface ValidateCommandOptions extends AwsOptions {
   readonly dryRun?: boolean;
   readonly json?: boolean;
   readonly list?: boolean;
+  /** Deliver to the served local instance (`vmsentry local --serve`) and wait on its SIEM queue. */
+  readonly local?: boolean;
 }
 
 /** Ports the command uses; tests replace them (a writer that invokes the real handler, a waiter fed by SNS). */
@@ -222,6 +226,48 @@ export async function runValidate(
     await printDryRun(planned, target, options, io);
     return EXIT.ok;
   }
+  const ports = options.local ? await localPorts(options, deps) : deployedPorts(options, deps, target);
+  const progress = io.stderr.isTTY ? (text: string) => errorLine(io, text) : undefined;
+  progress?.(`validating ${planned.length} scenario(s); waiting up to ${options.timeout} s for alerts`);
+  const results = await withAwsErrors(ports.awsOptions, () =>
+    runValidation(
+      planned,
+      target,
+      {
+        timeoutMs: options.timeout * 1000,
+        host: options.host,
+        ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
+      },
+      {
+        writer: ports.writer,
+        waiter: ports.waiter,
+        clock,
+        newUuid: deps.newUuid ?? randomUUID,
+        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        ...(ports.expectedPks ? { expectedPks: ports.expectedPks } : {}),
+        ...(progress ? { onProgress: progress } : {}),
+        isFatal: (error) => awsUsageError(error, ports.awsOptions) !== undefined,
+      },
+    ),
+  );
+  await printResults(results, options, io);
+  return results.every((result) => result.status === 'pass') ? EXIT.ok : 1;
+}
+
+/** Where telemetry is written and alerts awaited, and the AWS options the errors are explained with. */
+interface ValidatePorts {
+  readonly writer: LogWriter;
+  readonly waiter: AlertWaiter;
+  readonly expectedPks?: (records: readonly TelemetryRecord[]) => string[];
+  readonly awsOptions: AwsOptions;
+}
+
+/** A deployment: CloudWatch Logs, and the SIEM queue or the state table. */
+function deployedPorts(
+  options: ValidateCommandOptions,
+  deps: ValidateCommandDeps,
+  target: ValidateTarget,
+): ValidatePorts {
   if (options.queueUrl && options.stateTable) throw new UsageError('pass --queue-url or --state-table, not both');
   if (!deps.waiter && !options.queueUrl && !options.stateTable) {
     throw new UsageError(
@@ -243,31 +289,31 @@ export async function runValidate(
         (d) => d.dedupPk,
       );
   }
-  const progress = io.stderr.isTTY ? (text: string) => errorLine(io, text) : undefined;
-  progress?.(`validating ${planned.length} scenario(s); waiting up to ${options.timeout} s for alerts`);
-  const results = await withAwsErrors(options, () =>
-    runValidation(
-      planned,
-      target,
-      {
-        timeoutMs: options.timeout * 1000,
-        host: options.host,
-        ...(deps.pollMs !== undefined ? { pollMs: deps.pollMs } : {}),
-      },
-      {
-        writer,
-        waiter: waiter as AlertWaiter,
-        clock,
-        newUuid: deps.newUuid ?? randomUUID,
-        sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-        ...(expectedPks ? { expectedPks } : {}),
-        ...(progress ? { onProgress: progress } : {}),
-        isFatal: (error) => awsUsageError(error, options) !== undefined,
-      },
-    ),
-  );
-  await printResults(results, options, io);
-  return results.every((result) => result.status === 'pass') ? EXIT.ok : 1;
+  return { writer, waiter: waiter as AlertWaiter, ...(expectedPks ? { expectedPks } : {}), awsOptions: options };
+}
+
+/**
+ * `--local`: local mode has no CloudWatch Logs, so each scenario's telemetry goes through the real CloudWatch Logs
+ * handler in this process, wired to the served instance (LocalPipelineWriter); its alert is awaited on the served
+ * SIEM queue.
+ */
+async function localPorts(options: ValidateCommandOptions, deps: ValidateCommandDeps): Promise<ValidatePorts> {
+  for (const [flag, value] of [
+    ['--queue-url', options.queueUrl],
+    ['--state-table', options.stateTable],
+  ] as const) {
+    if (value !== undefined) throw new UsageError(`--local and ${flag} name two targets: pass one`);
+  }
+  const served = await resolveLocalTarget({ env: deps.env ?? process.env });
+  const awsOptions = localAwsOptions(options, served);
+  const clients = createAwsClients(awsOptions, served.env);
+  const siem = served.state.queues[SIEM_QUEUE];
+  if (siem === undefined) throw new UsageError(`--local: ${served.file} names no ${SIEM_QUEUE} queue: ${SERVE_HINT}`);
+  return {
+    writer: deps.writer ?? new LocalPipelineWriter(served, clients),
+    waiter: deps.waiter ?? new SqsAlertWaiter(clients.sqs, siem),
+    awsOptions,
+  };
 }
 
 async function printResults(
@@ -306,6 +352,10 @@ export function register(program: Command): void {
       .option('--timeout <seconds>', 'how long to wait for each alert', seconds, DEFAULT_TIMEOUT_SECONDS)
       .option('--host <name>', 'host name the telemetry claims', DEFAULT_HOST)
       .option('--dry-run', 'print the telemetry that would be written; write nothing')
+      .option(
+        '--local',
+        'deliver to the served local instance (`npx vmsentry local --serve`) and wait on its SIEM queue',
+      )
       .option('--list', 'list the scenarios')
       .option('--json', 'JSON lines instead of a table'),
   )

@@ -26,6 +26,8 @@ interface DynaliteServer {
 const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
 
 export interface LocalDynamo {
+  /** http://127.0.0.1:<port> */
+  readonly endpoint: string;
   readonly client: DynamoDBClient;
   readonly doc: DynamoDBDocumentClient;
   /** DynamoDB API calls made through the client so far. */
@@ -97,7 +99,9 @@ function lockDataDir(dataDir: string): () => void {
   return () => rmSync(lock, { force: true });
 }
 
-export async function startLocalDynamo(options: { dataDir?: string; fresh?: boolean } = {}): Promise<LocalDynamo> {
+export async function startLocalDynamo(
+  options: { dataDir?: string; fresh?: boolean; port?: number } = {},
+): Promise<LocalDynamo> {
   let unlock = (): void => {};
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -114,14 +118,22 @@ export async function startLocalDynamo(options: { dataDir?: string; fresh?: bool
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    unlock();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new UsageError(`port ${options.port} is in use: pick another with --port`, { cause: error });
+    throw error;
+  }
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('dynalite did not report a TCP port');
+  const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${address.port}`,
+    endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 2,
@@ -130,6 +142,7 @@ export async function startLocalDynamo(options: { dataDir?: string; fresh?: bool
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
   return {
+    endpoint,
     client,
     doc,
     calls: counter.calls,

@@ -14,6 +14,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { UsageError } from '../cli-io';
 import { packagePath } from '../paths';
 
 /** The region and the (unchecked) credentials every client of the emulator uses. */
@@ -28,8 +29,9 @@ export interface Emulator {
 
 const LAUNCHER = packagePath('bin', 'local', 'fauxqs-server.mjs');
 
-export async function startEmulator(timeoutMs = 15_000): Promise<Emulator> {
-  const child = spawn(process.execPath, [LAUNCHER], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Start the emulator on `port` (default: any free one); a port in use is a usage error. */
+export async function startEmulator(timeoutMs = 15_000, port = 0): Promise<Emulator> {
+  const child = spawn(process.execPath, [LAUNCHER, String(port)], { stdio: ['pipe', 'pipe', 'pipe'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -39,7 +41,11 @@ export async function startEmulator(timeoutMs = 15_000): Promise<Emulator> {
       settled = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new Error(`fauxqs did not start: ${reason}${stderr ? `\n${stderr.trim()}` : ''}`));
+      reject(
+        /EADDRINUSE/.test(stderr)
+          ? new UsageError(`port ${port} is in use: pick another with --port`)
+          : new Error(`fauxqs did not start: ${reason}${stderr ? `\n${stderr.trim()}` : ''}`),
+      );
     };
     const timer = setTimeout(() => fail(`no endpoint within ${timeoutMs} ms`), timeoutMs);
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {

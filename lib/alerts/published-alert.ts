@@ -29,6 +29,8 @@ export interface PresentationOptions {
   readonly region?: string;
   /** Allowlist table name for the `aws dynamodb put-item` suggestion. */
   readonly allowlistTable?: string;
+  /** Local mode's DynamoDB endpoint: the suppress commands target the local instance (see suggestSuppression). */
+  readonly localDynamoEndpoint?: string;
   /** Runbook URL; `{ruleId}` is replaced with the rule id. */
   readonly runbookUrl?: string;
   /** Console origin for other partitions (`https://console.amazonaws.cn`). */
@@ -53,6 +55,7 @@ export function toPublishedAlert(
     : suggestSuppression(alert, {
         nowMs,
         ...(options.allowlistTable ? { allowlistTable: options.allowlistTable } : {}),
+        ...(options.localDynamoEndpoint ? { localDynamoEndpoint: options.localDynamoEndpoint } : {}),
       });
   const truncated =
     bounded.truncated.length > MAX_TRUNCATED_PATHS

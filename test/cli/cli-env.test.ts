@@ -17,7 +17,14 @@ describe('CLI environment variables (bin/cli-env.ts)', () => {
       expect(doc).toContain(`\`${own}\``);
       expect(doc).toContain(`\`${lambda}\``);
     }
-    for (const name of ['VMSENTRY_CORPUS_DIR', 'VMSENTRY_SIGMA_DIR', 'VMSENTRY_CLI', 'VMSENTRY_DEBUG']) {
+    for (const name of [
+      'VMSENTRY_CORPUS_DIR',
+      'VMSENTRY_SIGMA_DIR',
+      'VMSENTRY_CLI',
+      'VMSENTRY_DEBUG',
+      'VMSENTRY_ENDPOINT',
+      'VMSENTRY_LOCAL_STATE',
+    ]) {
       expect(doc).toContain(`\`${name}\``);
     }
   });

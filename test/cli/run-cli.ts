@@ -10,19 +10,23 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+export interface RunOptions {
+  readonly input?: string | Buffer;
+  readonly timeoutMs?: number;
+  readonly cwd?: string;
+  /** Variables over the inherited environment; undefined removes one. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
 /** Run `node bin/vmsentry.cjs ...args` from the repository root, as a user would; stdin is closed or fed `input`. */
-export function runCli(
-  args: readonly string[],
-  options: {
-    input?: string | Buffer;
-    timeoutMs?: number;
-    cwd?: string;
-    /** Variables over the inherited environment; undefined removes one. */
-    env?: Readonly<Record<string, string | undefined>>;
-  } = {},
-): Promise<CliResult> {
+export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [path.join(REPO, 'bin', 'vmsentry.cjs'), ...args], options);
+}
+
+/** Run any program (a shell with a printed command line, for one), collecting its output; killed after the timeout. */
+export function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'vmsentry.cjs'), ...args], {
+    const child = spawn(file, args, {
       cwd: options.cwd ?? REPO,
       env: Object.fromEntries(
         Object.entries({ ...process.env, FORCE_COLOR: '0', ...options.env }).filter(([, value]) => value !== undefined),

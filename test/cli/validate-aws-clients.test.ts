@@ -25,6 +25,19 @@ describe('AWS client options (--region, --profile, --endpoint)', () => {
     expect(isLocalEndpoint('http://localstack:4566')).toBe(true);
   });
 
+  it('VMSENTRY_ENDPOINT stands in for --endpoint (what local --serve prints to export); the flag wins', () => {
+    const env = { VMSENTRY_ENDPOINT: 'http://127.0.0.1:8421' };
+    expect(clientConfig({}, env)).toMatchObject({
+      endpoint: 'http://127.0.0.1:8421',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    expect(clientConfig({ endpoint: 'http://localhost:4566' }, env)).toMatchObject({
+      endpoint: 'http://localhost:4566',
+    });
+    expect(clientConfig({}, { VMSENTRY_ENDPOINT: '' })).not.toHaveProperty('endpoint');
+  });
+
   it('rejects a malformed endpoint or region as a usage error', () => {
     expect(() => clientConfig({ endpoint: 'not a url' }, {})).toThrow('not a URL');
     expect(() => clientConfig({ endpoint: 'localhost:4566' }, {})).toThrow('http:// or https://');

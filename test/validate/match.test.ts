@@ -28,6 +28,13 @@ describe('sightingsInBody', () => {
     expect(sightingsInBody(structured, PENDING)).toEqual([{ marker: 'vmsentry-validate-bbbb', ruleId: 'r1' }]);
   });
 
+  it("finds it in the per-protocol map delivered raw, as local mode's emulator (fauxqs) delivers it", () => {
+    const map = JSON.stringify({ default: JSON.stringify(alert('vmsentry-validate-aaaa')), email: 'x' });
+    expect(sightingsInBody(map, PENDING)).toEqual([{ marker: 'vmsentry-validate-aaaa', ruleId: 'r1' }]);
+    // A map whose default is not an alert is no sighting, even when the marker appears elsewhere in it.
+    expect(sightingsInBody(JSON.stringify({ default: 'text', email: 'vmsentry-validate-aaaa' }), PENDING)).toEqual([]);
+  });
+
   it('ignores alerts without a pending marker, non-JSON bodies and alerts without a rule id', () => {
     expect(sightingsInBody(JSON.stringify(alert('vmsentry-validate-cccc')), PENDING)).toEqual([]);
     expect(sightingsInBody('not json vmsentry-validate-aaaa', PENDING)).toEqual([]);
