@@ -54,3 +54,32 @@ export const STATE_TABLE: TableDefinition = {
   ttlAttribute: 'ttl',
   indexes: [FOLLOW_UP_INDEX],
 };
+
+/** The history's listing indexes: newest lastSeen first within one partition (lib/adapters/dynamodb-history-store.ts). */
+export const HISTORY_BY_TIME_INDEX: IndexDefinition = {
+  name: 'byTime',
+  partitionKey: { name: 'timeShard', type: 'S' },
+  sortKey: { name: 'lastSeen', type: 'S' },
+};
+export const HISTORY_BY_HOST_INDEX: IndexDefinition = {
+  name: 'byHost',
+  partitionKey: { name: 'hostKey', type: 'S' },
+  sortKey: { name: 'lastSeen', type: 'S' },
+};
+export const HISTORY_BY_RULE_INDEX: IndexDefinition = {
+  name: 'byRule',
+  partitionKey: { name: 'ruleId', type: 'S' },
+  sortKey: { name: 'lastSeen', type: 'S' },
+};
+
+/**
+ * Alert history: one item per published alert (`id` = the alert's deterministic id), its triage state, and the
+ * bounded alert JSON. `ttl` (epoch seconds) is refreshed on every write to retention after it. Indexes list by time
+ * (one constant partition: alerts are deduplicated, far below one index partition's write rate), by lowercased host
+ * and by rule. See docs/alert-history.md.
+ */
+export const HISTORY_TABLE: TableDefinition = {
+  partitionKey: { name: 'id', type: 'S' },
+  ttlAttribute: 'ttl',
+  indexes: [HISTORY_BY_TIME_INDEX, HISTORY_BY_HOST_INDEX, HISTORY_BY_RULE_INDEX],
+};

@@ -18,6 +18,8 @@ export interface Dynalite {
   readonly doc: DynamoDBDocumentClient;
   /** Create the allowlist and state tables from lib/model/tables.ts under these names, and wait until ACTIVE. */
   createTables(names: { allowlist: string; state: string }): Promise<void>;
+  /** Create one table (with its indexes) from its definition, and wait until ACTIVE. */
+  createTable(name: string, definition: TableDefinition): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startDynalite(): Promise<Dynalite> {
     endpoint,
     client,
     doc,
+    createTable,
     async createTables(names) {
       await createTable(names.allowlist, ALLOWLIST_TABLE);
       await createTable(names.state, STATE_TABLE);
