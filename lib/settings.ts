@@ -96,4 +96,4 @@ export function clientRequestTimeoutMs(functionTimeoutSeconds: number): number {
 }
 
 /** Timeouts of the functions whose timeout is not configurable (the stack sets these; the functions size clients). */
-export const FIXED_FUNCTION_TIMEOUT_SECONDS = { allowlistAudit: 30, dedupSweeper: 60 } as const;
+export const FIXED_FUNCTION_TIMEOUT_SECONDS = { allowlistAudit: 30, dedupSweeper: 60, consoleApi: 15 } as const;

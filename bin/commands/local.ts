@@ -14,16 +14,18 @@ import type { Command } from 'commander';
 import { createCloudWatchHandler } from '../../lambdas/cloudwatch-subscription';
 import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import type { LoadedRules, LogSink, MetricSink } from '../../lambdas/runtime';
+import { DynamoDbHistoryStore } from '../../lib/adapters/dynamodb-history-store';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import type { PublishedAlert } from '../../lib/alerts/published-alert';
 import { entryToItem, validateEntry } from '../../lib/allowlist/item';
 import { parseConfig, type RuntimeConfig } from '../../lib/config';
-import { ALLOWLIST_TABLE, type RuleMetadata, SEVERITIES, STATE_TABLE } from '../../lib/model';
+import { ALLOWLIST_TABLE, HISTORY_TABLE, type RuleMetadata, SEVERITIES, STATE_TABLE } from '../../lib/model';
 import { correlationOnlyRuleIds, RuleSet } from '../../lib/rules';
 import { cellText, formatTable } from '../../lib/scan';
 import { type CliIo, describeError, EXIT, processIo, UsageError, writeLine } from '../cli-io';
 import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { countCalls } from '../local/call-counter';
+import { serveLocalConsole, untilInterrupted } from '../local/console';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
 import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
 import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../local/render';
@@ -47,9 +49,16 @@ export interface LocalOptions {
   readonly corpus?: string;
   /** --include globs for directory arguments (the paths and --corpus). */
   readonly include?: string[];
+  /** Serve the web console over the run's stores after the run, until Ctrl-C. */
+  readonly console?: boolean;
+  readonly consolePort?: number;
 }
 
-const TABLES = { allowlist: 'vmsentry-local-allowlist', state: 'vmsentry-local-state' } as const;
+const TABLES = {
+  allowlist: 'vmsentry-local-allowlist',
+  state: 'vmsentry-local-state',
+  history: 'vmsentry-local-history',
+} as const;
 const TOPIC = 'vmsentry-local-alerts';
 
 /** How the printout names each local subscriber. */
@@ -92,6 +101,8 @@ export function register(program: Command): void {
       '--corpus <dir>',
       'also deliver every file under DIR (recursively, --include applies; .gz inflated), e.g. a checkout of the public OTRF Security-Datasets',
     )
+    .option('--console', 'after the run, serve the web console on 127.0.0.1 over the local stores until Ctrl-C')
+    .option('--console-port <port>', 'port of the local console (default: any free port)', parseCount)
     .action(async (paths: string[], options: LocalOptions) => {
       process.exitCode = await runLocal(paths, options, processIo);
     });
@@ -189,6 +200,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     emulator = await starting;
     const allowlistTable = await dynamo.ensureTable(TABLES.allowlist, ALLOWLIST_TABLE);
     const stateTable = await dynamo.ensureTable(TABLES.state, STATE_TABLE);
+    await dynamo.ensureTable(TABLES.history, HISTORY_TABLE);
     await out(`vmsentry local: ${loaded.rules.length} rules, ${loaded.correlations.length} correlations`);
     await out(
       `DynamoDB (dynalite, in-process) with data in ${options.dataDir}${options.fresh ? ' (wiped: --fresh)' : ''}: ` +
@@ -239,9 +251,13 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       return { ...(await collect(clients.sqs, standIns)), failures };
     };
 
+    const history = new DynamoDbHistoryStore(dynamo.doc, TABLES.history);
     const first = await deliverAll();
     const firstCounts = snapshot(metrics, dynamo, sns);
     const firstAllowlisted = logger.allowlisted.length;
+    // What the deployed history writer does off the delivery path: every published alert lands in the history
+    // table. After the counts above, which are what a delivery costs.
+    for (const alert of first.published) await history.record(alert, Date.now());
 
     await out();
     if (first.published.length === 0) {
@@ -276,7 +292,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     for (const host of suppressedHosts) {
       const entries = logger.allowlisted.filter((entry) => entry.host === host);
       await out(
-        `allowlist: ${entries.length} detection(s) on host ${host} suppressed by the seeded entry ` +
+        `allowlist: ${entries.length} detection(s) on host ${host} suppressed by an allowlist entry ` +
           `(owner ${entries[0]?.owner ?? '?'}: "${entries[0]?.reason ?? ''}")`,
       );
     }
@@ -322,6 +338,24 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     );
     await out(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const failure of [...failures, ...logger.errors]) io.stderr.write(`problem: ${failure}\n`);
+    if (options.console) {
+      const served = await serveLocalConsole({
+        doc: dynamo.doc,
+        historyTable: TABLES.history,
+        allowlistTable: TABLES.allowlist,
+        rulesDir: BUILTIN_RULES_DIR,
+        records: firstCounts.records,
+        parseErrors: firstCounts.parseErrors,
+        sources: deliveries.map((delivery) => delivery.label.replace(/ \(.*$/, '')),
+        failures: failures.length,
+        ...(options.consolePort !== undefined ? { port: options.consolePort } : {}),
+      });
+      await out();
+      await out(`console: ${served.url}  (sign in with any e-mail and the access code ${served.accessCode})`);
+      await out('press Ctrl-C to stop the console');
+      await untilInterrupted();
+      await served.close();
+    }
     return failures.length > 0 ? EXIT.internal : EXIT.ok;
   } finally {
     await Promise.all([dynamo.stop(), emulator?.stop()]);

@@ -110,13 +110,7 @@ export async function startLocalDynamo(options: { dataDir?: string; fresh?: bool
       } catch (error) {
         if ((error as Error).name !== 'ResourceNotFoundException') throw error;
       }
-      const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
-      const input: CreateTableCommandInput = {
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: key.type })),
-        KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
-      };
+      const input = createTableInput(name, definition);
       await client.send(new CreateTableCommand(input));
       for (let attempt = 0; attempt < 200; attempt++) {
         const described = await client.send(new DescribeTableCommand({ TableName: name }));
@@ -130,5 +124,32 @@ export async function startLocalDynamo(options: { dataDir?: string; fresh?: bool
       await new Promise<void>((resolve) => server.close(() => resolve()));
       unlock();
     },
+  };
+}
+
+/** CreateTable for a table of lib/model/tables.ts, with its indexes (all attributes projected), on demand. */
+export function createTableInput(name: string, definition: TableDefinition): CreateTableCommandInput {
+  const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
+  const indexes = definition.indexes ?? [];
+  const attributes = new Map(
+    [...keys, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])].map((key) => [key.name, key.type]),
+  );
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+              { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
   };
 }

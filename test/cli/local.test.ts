@@ -32,7 +32,7 @@ describe('vmsentry local', () => {
     expect(stdout).toMatch(/^== CRITICAL: /m);
     expect(stdout).toMatch(/━━━ Chatbot \(Slack via AWS Chatbot\) ━━━\nCRITICAL: .*\[custom notification/);
     expect(stdout).toMatch(/━━━ SIEM queue \(raw alert JSON\) ━━━\n\{"id":"[0-9a-f]+"/);
-    expect(stdout).toMatch(/allowlist: \d+ detection\(s\) on host hv-lab-01 suppressed by the seeded entry/);
+    expect(stdout).toMatch(/allowlist: \d+ detection\(s\) on host hv-lab-01 suppressed by an allowlist entry/);
     expect(stdout).toMatch(/^RULE +SEVERITY +HOST +ALERTS +EVENTS +SUPPRESSED$/m);
     expect(stdout).toMatch(/hv-lab-01 \(allowlisted\) +0 +0 +[1-9]/);
     expect(stdout).toMatch(/Burst of VM Lifecycle Commands on One Host +critical +fin-ws042/);

@@ -1,11 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  DescribeTableCommand,
-  DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createTableInput } from '../../bin/local/dynamodb';
 import { ALLOWLIST_TABLE, STATE_TABLE, type TableDefinition } from '../../lib/model';
 
 // dynalite ships no types; this is the part of its API used here.
@@ -43,29 +39,7 @@ export async function startDynalite(): Promise<Dynalite> {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
   const createTable = async (name: string, definition: TableDefinition): Promise<void> => {
-    const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
-    const indexes = definition.indexes ?? [];
-    const attributes = new Map(
-      [...keys, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])].map((key) => [key.name, key.type]),
-    );
-    const input: CreateTableCommandInput = {
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-      KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
-      ...(indexes.length > 0
-        ? {
-            GlobalSecondaryIndexes: indexes.map((index) => ({
-              IndexName: index.name,
-              KeySchema: [
-                { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
-                { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
-              ],
-              Projection: { ProjectionType: 'ALL' as const },
-            })),
-          }
-        : {}),
-    };
+    const input = createTableInput(name, definition);
     await client.send(new CreateTableCommand(input));
     for (let attempt = 0; attempt < 100; attempt++) {
       const described = await client.send(new DescribeTableCommand({ TableName: name }));
