@@ -5,6 +5,7 @@
  *   npm run bench                       readable table
  *   npm run bench -- --json             one JSON object per line
  *   npm run bench -- --events 10000 --rounds 7 --only handler
+ *   npm run bench -- --quick --json     the fast subset CI runs (see QUICK below)
  *
  * Throughput lines: { name, events, baseline_eps, eps, ratio } (+ extra fields named in docs/benchmarks.md).
  * Cold start: { name, runs, baseline_ms, ms, ratio }; bundles: { name, bytes, budget }; RSS: { name, events,
@@ -27,7 +28,9 @@ import { cloudWatchEventOf, loadCorpus, mixedBatch, ndjsonGzipOf, s3Notification
 import { benchCloudWatchHandler, benchConfig, benchEdrHandler } from './handlers';
 import { eventsPerSecond, median, paired } from './measure';
 import { stubCounts } from './memory-ports';
+import { measureRetained, type Retained } from './rule-cost';
 import { scaledPack } from './rule-variants';
+import { runScaleSimulation, SCALE_SIM_FULL, SCALE_SIM_QUICK, scaleSimRows } from './scale-sim';
 import { writeSigmaHqShapedTree } from './sigmahq-shaped';
 
 const REPO = path.join(__dirname, '..');
@@ -39,6 +42,7 @@ interface Options {
   readonly rounds: number;
   readonly coldRuns: number;
   readonly only?: string;
+  readonly quick: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -47,13 +51,27 @@ function parseArgs(argv: readonly string[]): Options {
     return index >= 0 ? argv[index + 1] : undefined;
   };
   const only = value('--only');
+  const quick = argv.includes('--quick');
   return {
     json: argv.includes('--json'),
-    events: Number(value('--events') ?? 10_000),
-    rounds: Number(value('--rounds') ?? 7),
+    events: Number(value('--events') ?? (quick ? QUICK.events : 10_000)),
+    rounds: Number(value('--rounds') ?? (quick ? QUICK.rounds : 7)),
     coldRuns: Number(value('--cold-runs') ?? 15),
+    quick,
     ...(only ? { only } : {}),
   };
+}
+
+/**
+ * `--quick`: the fast subset CI runs (.ci/run, checked by bench/check-rows.ts): the throughput rows on 1,000 events
+ * with 3 rounds and the scale simulation at its small size; the rows that spawn processes, bundle or load thousands
+ * of rules are left to the full run unless `--only` names them.
+ */
+const QUICK = { events: 1_000, rounds: 3, skip: ['sigmahq-windows', 'bundle', 'cold-start', 'peak-rss', 'cli-start'] };
+
+function selected(options: Options, name: string): boolean {
+  if (options.only) return name.includes(options.only);
+  return !(options.quick && QUICK.skip.some((heavy) => name.includes(heavy)));
 }
 
 type Row = Record<string, string | number | boolean>;
@@ -95,7 +113,7 @@ function decodeOrThrow(event: { awslogs: { data: string } }) {
 }
 
 async function throughput(options: Options, report: Report): Promise<void> {
-  const wants = (name: string) => !options.only || name.includes(options.only);
+  const wants = (name: string) => selected(options, name);
   const corpus = loadCorpus();
   report.add({ name: 'corpus', source: corpus.source });
   const batch = mixedBatch(corpus, { events: options.events, positiveShare: 0.01, seed: 1 });
@@ -105,6 +123,11 @@ async function throughput(options: Options, report: Report): Promise<void> {
   const rules = loadRules(RULES_DIR);
   const baseline = () => bareCloudWatchDecode(event);
   /** A bigger rule set against the pack: detection alone on the same parsed events, and parse + detect vs the floor. */
+  let parsedCount: number | undefined;
+  const parsedEvents = (): number => {
+    parsedCount ??= parseRecords(decodeOrThrow(event).records).events.length;
+    return parsedCount;
+  };
   const largerPackCost = async (larger: RuleSet) => {
     const parsed = parseRecords(decodeOrThrow(event).records).events;
     const detectWith = (set: RuleSet) => () => {
@@ -151,41 +174,90 @@ async function throughput(options: Options, report: Report): Promise<void> {
     );
   }
 
-  if (wants('rules-10x')) {
-    const scaled = scaledPack(RULES_DIR, 10, loadRuleDirectory(RULES_DIR).rules);
-    const tenfold = RuleSet.from(scaled.rules);
+  /** The pack alone, loaded the same way, for the rule-cost rows' load and memory columns. */
+  const packLoad = () => measureRetained(() => RuleSet.from(loadRuleDirectory(RULES_DIR).rules));
+  /**
+   * One `rule-cost:` row: detection alone with a larger set over the pack (same parsed events, interleaved rounds),
+   * with what the larger set cost to load and keep. ratio = detect time with the set / with the pack.
+   */
+  const ruleCostRow = (
+    name: string,
+    loaded: Retained<RuleSet>,
+    pack: Retained<RuleSet>,
+    detectOnly: { baselineMs: number; candidateMs: number },
+    extra: Row = {},
+  ): Row => ({
+    name,
+    events: parsedEvents(),
+    rules: loaded.value.size,
+    pack_rules: pack.value.size,
+    load_ms: round2(loaded.ms),
+    pack_load_ms: round2(pack.ms),
+    heap_mb: loaded.heapMb,
+    pack_heap_mb: pack.heapMb,
+    rss_mb: loaded.rssMb,
+    pack_detect_eps: eventsPerSecond(parsedEvents(), detectOnly.baselineMs),
+    detect_eps: eventsPerSecond(parsedEvents(), detectOnly.candidateMs),
+    ratio: round2(detectOnly.candidateMs / detectOnly.baselineMs),
+    target_max_ratio: 3,
+    ...extra,
+  });
+
+  if (wants('rules-10x') || wants('rule-cost')) {
+    const pack = packLoad();
+    let failed = 0;
+    const loaded = measureRetained(() => {
+      const scaled = scaledPack(RULES_DIR, 10, loadRuleDirectory(RULES_DIR).rules);
+      failed = scaled.failed;
+      return RuleSet.from(scaled.rules);
+    });
+    const tenfold = loaded.value;
     const { detectOnly, full } = await largerPackCost(tenfold);
     report.add(
       throughputRow('parse+detect-10x-rules', events, full.baselineMs, full.candidateMs, {
         rules: tenfold.size,
-        variants_not_compiled: scaled.failed,
+        variants_not_compiled: failed,
         detect_ms_pack: round2(detectOnly.baselineMs),
         detect_ms_10x: round2(detectOnly.candidateMs),
         detect_cost_ratio: round2(detectOnly.candidateMs / detectOnly.baselineMs),
       }),
     );
+    // load_ms here includes generating the variants' YAML (bench/rule-variants.ts), an upper bound.
+    report.add(ruleCostRow('rule-cost:10x-pack', loaded, pack, detectOnly));
   }
 
-  if (wants('sigmahq-windows')) {
+  if (wants('sigmahq-windows') || wants('rule-cost')) {
     // SigmaHQ's rules/windows tree loaded beside the pack: a real checkout when VMSENTRY_SIGMA_DIR names one, else a
     // generated stand-in of the same shape (bench/sigmahq-shaped.ts).
     const given = process.env['VMSENTRY_SIGMA_DIR'];
     const dir = given ?? mkdtempSync(path.join(tmpdir(), 'vmsentry-bench-sigmahq-'));
     try {
       const generated = given ? undefined : writeSigmaHqShapedTree(dir);
-      const started = performance.now();
-      const tree = loadRuleDirectory(dir);
-      const loadMs = performance.now() - started;
-      const pack = loadRuleDirectory(RULES_DIR).rules;
-      const combined = RuleSet.from([...pack, ...tree.rules]);
-      const { detectOnly, full } = await largerPackCost(combined);
+      const pack = packLoad();
+      // Load = YAML parse and compile of the tree, then one index over tree + pack (what a cold start would do).
+      let notLoaded = 0;
+      let treeRules = 0;
+      const loaded = measureRetained(() => {
+        const tree = loadRuleDirectory(dir);
+        notLoaded = tree.errors.length;
+        treeRules = tree.rules.length;
+        return RuleSet.from([...loadRuleDirectory(RULES_DIR).rules, ...tree.rules]);
+      });
+      const { detectOnly, full } = await largerPackCost(loaded.value);
+      const treeName = given ? 'VMSENTRY_SIGMA_DIR' : `generated stand-in (${generated} rules)`;
       report.add(
         throughputRow('parse+detect-sigmahq-windows', events, full.baselineMs, full.candidateMs, {
-          tree: given ? 'VMSENTRY_SIGMA_DIR' : `generated stand-in (${generated} rules)`,
-          rules_loaded: tree.rules.length,
-          rules_not_loaded: tree.errors.length,
-          load_ms: round2(loadMs),
+          tree: treeName,
+          rules_loaded: treeRules,
+          rules_not_loaded: notLoaded,
+          load_ms: round2(loaded.ms),
           detect_cost_ratio_to_pack: round2(detectOnly.candidateMs / detectOnly.baselineMs),
+        }),
+      );
+      report.add(
+        ruleCostRow('rule-cost:sigmahq-windows', loaded, pack, detectOnly, {
+          tree: treeName,
+          rules_not_loaded: notLoaded,
         }),
       );
     } finally {
@@ -450,7 +522,7 @@ function peakRss(report: Report, events: number): void {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const report = new Report(options.json);
-  const wants = (name: string) => !options.only || name.includes(options.only);
+  const wants = (name: string) => selected(options, name);
   await throughput(options, report);
   if (wants('bundle') || wants('cold-start')) {
     const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-bench-bundles-'));
@@ -465,6 +537,16 @@ async function main(): Promise<void> {
   }
   if (wants('peak-rss')) peakRss(report, options.events);
   if (wants('cli-start')) cliStart(options, report);
+  if (wants('scale-sim')) await scaleSim(options, report);
+}
+
+// --- scale simulation (bench/scale-sim.ts, docs/scale.md) ---------------------------------------------------------
+
+/** Concurrent handler invocations against dynalite and fauxqs: throughput, contention, AWS calls, exactly-once. */
+async function scaleSim(options: Options, report: Report): Promise<void> {
+  const size = options.quick ? SCALE_SIM_QUICK : SCALE_SIM_FULL;
+  const result = await runScaleSimulation(size, RULES_DIR);
+  for (const row of scaleSimRows(result, size)) report.add(row);
 }
 
 main().catch((error: unknown) => {

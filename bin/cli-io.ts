@@ -27,7 +27,8 @@ export class UsageError extends Error {
 
 /** Where a command writes: stdout for results, stderr for everything a human reads alongside. */
 export interface CliIo {
-  readonly stdout: Writable & { isTTY?: boolean };
+  /** `columns` is the terminal width when stdout is one (tables fit it; see table-layout.ts). */
+  readonly stdout: Writable & { isTTY?: boolean; columns?: number };
   readonly stderr: Writable & { isTTY?: boolean };
 }
 

@@ -21,6 +21,10 @@ export const COMMANDS: readonly { readonly name: string; readonly load: () => Re
     name: 'sigma-compat',
     load: () => (require('./commands/sigma-compat') as typeof import('./commands/sigma-compat')).register,
   },
+  {
+    name: 'completion',
+    load: () => (require('./commands/completion') as typeof import('./commands/completion')).register,
+  },
 ];
 /**
  * The commands a run needs: the one its first word names, none for a bare `--version`, every one for help or an

@@ -29,6 +29,7 @@ import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from 
 import { envNames, fromEnv } from '../cli-env';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
 import { collect } from '../rule-sources';
+import { tableLayout } from '../table-layout';
 
 export { BROAD_MAX_DAYS, DEFAULT_MAX_DAYS };
 
@@ -219,7 +220,11 @@ export async function runList(options: ListOptions, io: CliIo, deps: AllowlistDe
   ]);
   await writeLine(
     io.stdout,
-    formatTable(['host', 'rule', 'match', 'pin', 'owner', 'expires', 'id', 'reason'], rows, { maxCellWidth: 48 }),
+    formatTable(['host', 'rule', 'match', 'pin', 'owner', 'expires', 'id', 'reason'], rows, {
+      maxCellWidth: 48,
+      // Host, rule, expiry and id are what `allowlist remove/expire` take: never cut; match, pin, owner, reason give way.
+      ...tableLayout(io, { keys: [0, 1, 5, 6] }),
+    }),
   );
   return EXIT.ok;
 }
@@ -376,7 +381,7 @@ export async function runLint(options: LintOptions, io: CliIo, deps: AllowlistDe
       formatTable(
         ['finding', 'host', 'id', 'detail'],
         findings.map((f) => [f.kind, f.host, f.id, f.detail]),
-        { maxCellWidth: 90 },
+        { maxCellWidth: 90, ...tableLayout(io, { keys: [0, 1, 2] }) },
       ),
     );
   }

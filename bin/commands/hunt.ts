@@ -37,6 +37,7 @@ import {
   writeLine,
 } from '../cli-io';
 import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
+import { tableLayout } from '../table-layout';
 import { DEFAULT_CONFIG } from './validate';
 
 export interface HuntCommandOptions extends AwsOptions {
@@ -150,7 +151,7 @@ class PrintingPublisher implements AlertPublisher {
   }
 }
 
-function alertTable(alerts: readonly Alert[]): string {
+function alertTable(alerts: readonly Alert[], io: CliIo): string {
   const rows = alerts.map((alert) => [
     alert.event.time,
     alert.severity,
@@ -159,7 +160,9 @@ function alertTable(alerts: readonly Alert[]): string {
     alert.dedup.count,
     alert.event.fields.CommandLine ?? alert.event.fields.ScriptBlockText ?? alert.event.fields.ContainerImage ?? '',
   ]);
-  return formatTable(['time', 'severity', 'rule', 'host', 'events', 'what'], rows);
+  // time, severity, host and count are read or copied whole; rule title and command line give way to the width.
+  const layout = tableLayout(io, { keys: [0, 1, 3, 4], severity: 1 });
+  return formatTable(['time', 'severity', 'rule', 'host', 'events', 'what'], rows, layout);
 }
 
 export async function runHuntCommand(
@@ -236,7 +239,8 @@ export async function runHuntCommand(
       errorLine(io, `hunt stopped: ${describeError(error)}; run again with --state ${options.state} to resume`);
     throw error;
   }
-  if (options.table) await writeLine(io.stdout, printer.alerts.length > 0 ? alertTable(printer.alerts) : 'no alerts');
+  if (options.table)
+    await writeLine(io.stdout, printer.alerts.length > 0 ? alertTable(printer.alerts, io) : 'no alerts');
   const counts = detector.summary();
   errorLine(
     io,

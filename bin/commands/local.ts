@@ -23,13 +23,14 @@ import { ALLOWLIST_TABLE, HISTORY_TABLE, type RuleMetadata, SEVERITIES, STATE_TA
 import { correlationOnlyRuleIds, RuleSet } from '../../lib/rules';
 import { cellText, formatTable } from '../../lib/scan';
 import { type CliIo, describeError, EXIT, processIo, UsageError, writeLine } from '../cli-io';
+import { paletteFor } from '../colour';
 import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { countCalls } from '../local/call-counter';
 import { serveLocalConsole, untilInterrupted } from '../local/console';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
 import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
 import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../local/render';
-import { formatRepeats, repeatRows } from '../local/repeats';
+import { formatRepeats, REPEAT_KEYS, repeatRows } from '../local/repeats';
 import { fileDeliveries, type LambdaDelivery, readManifest, sampleDeliveries } from '../local/scenario';
 import {
   LOCAL_SUBSCRIBERS,
@@ -39,6 +40,7 @@ import {
   type TopicSubscriber,
 } from '../local/subscribers';
 import { BUILTIN_RULES_DIR, collect as collectArg, describeLoadError, loadRuleSources } from '../rule-sources';
+import { tableLayout } from '../table-layout';
 
 export interface LocalOptions {
   readonly fresh?: boolean;
@@ -171,6 +173,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
   const corpusFiles =
     options.corpus === undefined ? [] : expandInputPaths([options.corpus], { include, label: '--corpus' });
   const out = (text = ''): Promise<void> => writeLine(io.stdout, text);
+  const palette = paletteFor(io.stdout);
   const started = Date.now();
 
   const loaded = loadRuleSources([BUILTIN_RULES_DIR]);
@@ -271,7 +274,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
         const title = LABELS[inbox.subscriber.name] ?? inbox.subscriber.name;
         await out(
           position === 0
-            ? `━━━ alert ${index + 1} of ${first.published.length} (${alert.severity}) ━━━ ${title} ━━━`
+            ? `━━━ alert ${index + 1} of ${first.published.length} (${palette.severity(alert.severity)(alert.severity)}) ━━━ ${title} ━━━`
             : `━━━ ${title} ━━━`,
         );
         const body = inbox.byAlertId.get(alert.id);
@@ -297,7 +300,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       );
     }
     await out();
-    await out(summaryTable(first.published, logger.allowlisted.slice(0, firstAllowlisted), metadata));
+    await out(summaryTable(first.published, logger.allowlisted.slice(0, firstAllowlisted), metadata, io));
     await out();
     await out(
       `records: ${firstCounts.records}  events: ${firstCounts.events}  parse errors: ${firstCounts.parseErrors}  ` +
@@ -325,7 +328,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       );
     }
     // Read after the counts above: the Scan is not part of what a delivery costs.
-    const repeats = formatRepeats(await repeatRows(dynamo.doc, TABLES.state));
+    const repeats = formatRepeats(await repeatRows(dynamo.doc, TABLES.state), tableLayout(io, { keys: REPEAT_KEYS }));
     if (repeats) {
       await out();
       await out(
@@ -433,6 +436,7 @@ function summaryTable(
   published: readonly PublishedAlert[],
   allowlisted: readonly { ruleId: string; host: string }[],
   metadata: ReadonlyMap<string, RuleMetadata>,
+  io: CliIo,
 ): string {
   interface Row {
     rule: string;
@@ -468,6 +472,7 @@ function summaryTable(
   return formatTable(
     ['RULE', 'SEVERITY', 'HOST', 'ALERTS', 'EVENTS', 'SUPPRESSED'],
     sorted.map((row) => [row.rule, row.severity, row.host, row.alerts, row.events, row.suppressed]),
-    { maxCellWidth: 70 },
+    // Only the rule title gives way to a narrow terminal: severity, host and the counts are read whole.
+    { maxCellWidth: 70, ...tableLayout(io, { keys: [1, 2, 3, 4, 5], severity: 1 }) },
   );
 }

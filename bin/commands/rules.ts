@@ -21,6 +21,7 @@ import {
 } from '../../lib/scan';
 import { type CliIo, EXIT, errorLine, processIo, writeLine } from '../cli-io';
 import { BUILTIN_RULES_DIR, collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
+import { tableLayout } from '../table-layout';
 
 interface RulesOptions {
   readonly rules: string[];
@@ -116,7 +117,8 @@ export async function listRules(options: RulesOptions, io: CliIo): Promise<numbe
         row.tags.filter((tag) => /^attack\.t\d/i.test(tag)).join(','),
         row.file,
       ]),
-      { maxCellWidth: 80 },
+      // Id, level and file are copied whole (rules test --rule ID, an editor); title, logsource and tags give way.
+      { maxCellWidth: 80, ...tableLayout(io, { keys: [0, 1, 5], severity: 1 }) },
     );
     await writeLine(io.stdout, table);
   }

@@ -9,7 +9,7 @@ import { atLeast, FORMATS, type FormatName, isFormatName, SEVERITIES, type Sever
 import { Correlator, correlationOnlyRuleIds, InMemoryCorrelationStore, RuleSet } from '../../lib/rules';
 // Direct modules, not the lib/scan barrel: scan must not load the sample and lint machinery (zod) at start-up.
 import type { ScanRecord } from '../../lib/scan/record';
-import { formatAlertTable, formatSummary } from '../../lib/scan/report';
+import { ALERT_TABLE_KEYS, ALERT_TABLE_SEVERITY, formatAlertTable, formatSummary } from '../../lib/scan/report';
 import { Scanner } from '../../lib/scan/scanner';
 import { BatchParser, type ParsedBatch } from '../../lib/sources';
 import { readAllowlistFile } from '../allowlist-file';
@@ -29,6 +29,7 @@ import { BinaryInputError, DocumentTooLargeError, type InputSource, InvalidGzipE
 import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { byteProgress } from '../progress';
 import { collect, describeLoadError, loadRuleSources, ruleDirectories } from '../rule-sources';
+import { tableLayout } from '../table-layout';
 
 export type ScanOutput = 'ndjson' | 'table' | 'ocsf';
 const OUTPUTS: readonly ScanOutput[] = ['ndjson', 'table', 'ocsf'];
@@ -194,7 +195,8 @@ export async function runScan(paths: readonly string[], options: ScanCommandOpti
     progress.stop();
   }
   if (output === 'table') {
-    await writeLine(io.stdout, tableRows.length > 0 ? formatAlertTable(tableRows) : 'no alerts');
+    const layout = tableLayout(io, { keys: ALERT_TABLE_KEYS, severity: ALERT_TABLE_SEVERITY });
+    await writeLine(io.stdout, tableRows.length > 0 ? formatAlertTable(tableRows, layout) : 'no alerts');
   }
   errorLine(io, formatSummary(scanner.summary()));
   if (unreadable > 0) return EXIT.usage;

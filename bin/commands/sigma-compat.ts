@@ -19,6 +19,7 @@ import {
 } from '../../lib/scan/sigma-compat';
 import { type CliIo, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
 import { loadRuleSources } from '../rule-sources';
+import { tableLayout } from '../table-layout';
 
 export interface SigmaCompatOptions {
   readonly min: number;
@@ -119,7 +120,14 @@ export async function sigmaCompat(checkout: string, options: SigmaCompatOptions,
       row.fired,
       `${row.percent.toFixed(1)} %`,
     ]);
-    await writeLine(io.stdout, formatTable(['CATEGORY', 'EVENTS', 'RULES', 'FIRED OWN RULE', '%'], table));
+    await writeLine(
+      io.stdout,
+      formatTable(
+        ['CATEGORY', 'EVENTS', 'RULES', 'FIRED OWN RULE', '%'],
+        table,
+        tableLayout(io, { keys: [1, 2, 3, 4] }),
+      ),
+    );
     if (report.misses.length > 0) {
       await writeLine(io.stdout, '\nmisses:');
       for (const miss of report.misses) {

@@ -29,12 +29,15 @@ import {
   type Sighting,
   scenarioById,
   type TelemetryRecord,
+  VALIDATION_TABLE_KEYS,
+  VALIDATION_TABLE_RESULT,
   type ValidateTarget,
 } from '../../lib/validate';
 import { type AwsOptions, addAwsOptions, awsUsageError, createAwsClients, withAwsErrors } from '../aws-clients';
 import { type CliIo, describeError, EXIT, errorLine, processIo, UsageError, writeLine } from '../cli-io';
 import { packagePath } from '../paths';
 import { BUILTIN_RULES_DIR, collect, loadRuleSources } from '../rule-sources';
+import { tableLayout } from '../table-layout';
 
 export const DEFAULT_CONFIG = packagePath('config', 'example.json');
 export const DEFAULT_TIMEOUT_SECONDS = 120;
@@ -275,7 +278,8 @@ async function printResults(
   if (options.json) {
     for (const result of results) await writeLine(io.stdout, JSON.stringify(result));
   } else {
-    await writeLine(io.stdout, formatValidationTable(results));
+    const layout = tableLayout(io, { keys: VALIDATION_TABLE_KEYS, result: VALIDATION_TABLE_RESULT });
+    await writeLine(io.stdout, formatValidationTable(results, layout));
   }
 }
 

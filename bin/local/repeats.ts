@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { DEDUP_PK_PREFIX } from '../../lib/dedup/key';
-import { formatTable } from '../../lib/scan/table';
+import { formatTable, type TableLayout } from '../../lib/scan/table';
 
 /** One dedup key as local mode's state table holds it. */
 export interface RepeatRow {
@@ -43,8 +43,15 @@ export async function repeatRows(doc: DynamoDBDocumentClient, table: string): Pr
   return rows.sort((a, b) => b.count - a.count || a.title.localeCompare(b.title) || a.host.localeCompare(b.host));
 }
 
+/** Host, count and times are read whole; only the rule title gives way to a narrow terminal. */
+export const REPEAT_KEYS = [1, 2, 3, 4] as const;
+
 /** The rows seen more than once, as a table (at most `limit` rows), or undefined when nothing repeated. */
-export function formatRepeats(rows: readonly RepeatRow[], limit = 20): string | undefined {
+export function formatRepeats(
+  rows: readonly RepeatRow[],
+  layout: TableLayout = { keys: REPEAT_KEYS },
+  limit = 20,
+): string | undefined {
   const repeated = rows.filter((row) => row.count > 1);
   if (repeated.length === 0) return undefined;
   const shown = repeated.slice(0, limit);
@@ -57,6 +64,7 @@ export function formatRepeats(rows: readonly RepeatRow[], limit = 20): string | 
       new Date(row.firstSeenMs).toISOString(),
       new Date(row.lastSeenMs).toISOString(),
     ]),
+    layout,
   );
   return repeated.length > limit ? `${table}\n(${repeated.length - limit} more key(s))` : table;
 }

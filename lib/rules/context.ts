@@ -41,54 +41,83 @@ export function scalarText(value: Scalar): string {
   return typeof value === 'string' ? value : String(value);
 }
 
+interface FieldValues {
+  readonly values: readonly Scalar[];
+  texts: readonly string[] | undefined;
+  lower: readonly string[] | undefined;
+}
+
+const ABSENT: FieldValues = {
+  values: NO_VALUES,
+  texts: NO_VALUES as readonly string[],
+  lower: NO_VALUES as readonly string[],
+};
+
+function allStrings(values: readonly Scalar[]): values is readonly string[] {
+  for (const value of values) if (typeof value !== 'string') return false;
+  return true;
+}
+
 /**
  * Per-event, per-match state: resolved field values and their lowercased text are computed once per field and
- * shared by every rule that reads the field.
+ * shared by every rule that reads the field. One cache entry per field holds all three forms; the text form is the
+ * values array itself when every value is a string (the usual case), and the lowered form is that array again when
+ * lowercasing changes nothing, so a field costs one lookup and usually one array.
  */
 export class MatchContext {
-  private readonly valueCache = new Map<string, readonly Scalar[]>();
-  private readonly textCache = new Map<string, readonly string[]>();
-  private readonly lowerCache = new Map<string, readonly string[]>();
+  private readonly cache = new Map<string, FieldValues>();
   private keywordText: string | undefined;
   private shared: Map<string, boolean> | undefined;
 
   constructor(readonly event: NormalizedEvent) {}
 
-  /** Every scalar value of the field (arrays flattened); empty when the field is absent. */
-  values(field: string): readonly Scalar[] {
-    let cached = this.valueCache.get(field);
+  private entry(field: string): FieldValues {
+    let cached = this.cache.get(field);
     if (cached === undefined) {
       const raw = getField(this.event, field);
       if (raw === undefined || raw === null) {
-        cached = NO_VALUES;
+        cached = ABSENT;
+      } else if (typeof raw === 'string') {
+        const values = [raw];
+        cached = { values, texts: values, lower: undefined };
       } else {
         const out: Scalar[] = [];
         flatten(raw, out);
-        cached = out;
+        cached =
+          out.length === 0 ? ABSENT : { values: out, texts: allStrings(out) ? out : undefined, lower: undefined };
       }
-      this.valueCache.set(field, cached);
+      this.cache.set(field, cached);
     }
     return cached;
+  }
+
+  /** Every scalar value of the field (arrays flattened); empty when the field is absent. */
+  values(field: string): readonly Scalar[] {
+    return this.entry(field).values;
   }
 
   /** The field's values as text, case preserved. */
   texts(field: string): readonly string[] {
-    let cached = this.textCache.get(field);
-    if (cached === undefined) {
-      cached = this.values(field).map(scalarText);
-      this.textCache.set(field, cached);
-    }
-    return cached;
+    const entry = this.entry(field);
+    entry.texts ??= entry.values.map(scalarText);
+    return entry.texts;
   }
 
   /** The field's values as lowercased text. */
   lower(field: string): readonly string[] {
-    let cached = this.lowerCache.get(field);
-    if (cached === undefined) {
-      cached = this.texts(field).map((text) => text.toLowerCase());
-      this.lowerCache.set(field, cached);
+    const entry = this.entry(field);
+    if (entry.lower === undefined) {
+      const texts = this.texts(field);
+      let lowered: string[] | undefined;
+      for (let i = 0; i < texts.length; i++) {
+        const text = texts[i] as string;
+        const low = text.toLowerCase();
+        if (lowered === undefined && low !== text) lowered = texts.slice(0, i);
+        lowered?.push(low);
+      }
+      entry.lower = lowered ?? texts;
     }
-    return cached;
+    return entry.lower;
   }
 
   /**

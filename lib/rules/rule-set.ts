@@ -77,6 +77,20 @@ export class RuleSet {
     return this.buckets.get(category)?.rules ?? [];
   }
 
+  /**
+   * How many rules the index hands this event for evaluation (literal prefilter passed, route fits): the work
+   * RuleSet.match does per event, for tests and diagnostics that count work rather than time it.
+   */
+  candidateCount(event: NormalizedEvent): number {
+    const bucket = this.buckets.get(event.category);
+    if (!bucket) return 0;
+    let count = 0;
+    for (const index of bucket.prefilter.candidates(new MatchContext(event))) {
+      if (fitsRoute((bucket.rules[index] as CompiledRule).route, event)) count++;
+    }
+    return count;
+  }
+
   /** All detections for one event (correlation excluded). Pure and synchronous; a rule that throws is skipped. */
   match(event: NormalizedEvent): Detection[] {
     const bucket = this.buckets.get(event.category);

@@ -29,4 +29,4 @@ export {
   type ScanOptions,
   type ScanSummary,
 } from './scanner';
-export { cellText, formatTable, type TableOptions } from './table';
+export { cellText, formatTable, type TableLayout, type TableOptions } from './table';

@@ -1,10 +1,14 @@
 import { describePosition } from '../model';
 import type { ScanRecord } from './record';
 import type { ScanSummary } from './scanner';
-import { cellText, formatTable } from './table';
+import { cellText, formatTable, type TableLayout } from './table';
 
-/** The human table of `vmsentry scan --table`. */
-export function formatAlertTable(records: readonly ScanRecord[]): string {
+/** The columns of the alert table a user copies (severity, host, file:line): never cut when the table is narrowed. */
+export const ALERT_TABLE_KEYS = [0, 2, 3] as const;
+export const ALERT_TABLE_SEVERITY = 0;
+
+/** The human table of `vmsentry scan --output table`; `layout` fits it to a terminal (see bin/table-layout.ts). */
+export function formatAlertTable(records: readonly ScanRecord[], layout: TableLayout = {}): string {
   const what = (record: ScanRecord): string => {
     const f = record.event.fields;
     return f.CommandLine ?? f.ScriptBlockText ?? f.ImagePath ?? f.ContainerImage ?? f.Message ?? f.Image ?? '';
@@ -12,7 +16,7 @@ export function formatAlertTable(records: readonly ScanRecord[]): string {
   return formatTable(
     ['SEVERITY', 'RULE', 'HOST', 'INPUT', 'WHAT'],
     records.map((record) => [record.severity, record.title, record.host, describePosition(record.input), what(record)]),
-    { maxCellWidth: 70 },
+    { maxCellWidth: 70, keys: ALERT_TABLE_KEYS, ...layout },
   );
 }
 

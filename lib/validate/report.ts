@@ -1,8 +1,12 @@
-import { formatTable } from '../scan/table';
+import { formatTable, type TableLayout } from '../scan/table';
 import type { ScenarioResult } from './run';
 
-/** The human table: one row per scenario. */
-export function formatValidationTable(results: readonly ScenarioResult[]): string {
+/** The columns a user copies or reads at a glance (scenario, result, latency): never cut when the table narrows. */
+export const VALIDATION_TABLE_KEYS = [0, 1, 2] as const;
+export const VALIDATION_TABLE_RESULT = 1;
+
+/** The human table: one row per scenario; `layout` fits it to a terminal (see bin/table-layout.ts). */
+export function formatValidationTable(results: readonly ScenarioResult[], layout: TableLayout = {}): string {
   const rows = results.map((result) => [
     result.scenario,
     result.status.toUpperCase(),
@@ -11,5 +15,5 @@ export function formatValidationTable(results: readonly ScenarioResult[]): strin
     result.reason ?? '',
   ]);
   const passed = results.filter((result) => result.status === 'pass').length;
-  return `${formatTable(['scenario', 'result', 'latency', 'rules seen', 'reason'], rows)}\n${passed}/${results.length} scenario(s) passed`;
+  return `${formatTable(['scenario', 'result', 'latency', 'rules seen', 'reason'], rows, { keys: VALIDATION_TABLE_KEYS, ...layout })}\n${passed}/${results.length} scenario(s) passed`;
 }

@@ -192,10 +192,17 @@ describe('vmsentry hunt (FilterLogEvents mocked)', () => {
       events: blocks.map((message, at) => ({ message, timestamp: NOW - 60_000 + at, logStreamName: 's' })),
     });
     const io = memoryIo();
-    await runHuntCommand(options({ logGroup: ['/vmsentry/windows/powershell'], table: true }), io, {
-      clock: () => NOW,
-    });
+    // A wide terminal: at the 100 columns of a pipe the rule title would be cut (test/cli/table-layout.test.ts).
+    process.env['COLUMNS'] = '200';
+    try {
+      await runHuntCommand(options({ logGroup: ['/vmsentry/windows/powershell'], table: true }), io, {
+        clock: () => NOW,
+      });
+    } finally {
+      delete process.env['COLUMNS'];
+    }
     expect(io.out()).toContain('Hyper-V VM Created');
+    expect(io.out()).toMatch(/^\S+Z +medium +Hyper-V VM Created/m);
   });
 
   it('continues from the last event time when FilterLogEvents says the saved token expired', async () => {

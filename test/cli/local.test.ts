@@ -11,8 +11,10 @@ describe('vmsentry local', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('runs the real handlers on the bundled samples: alerts as e-mail and Slack, the allowlisted host, dedup on replay', async () => {
+    // A wide terminal: at the 100 columns of a pipe the summary table cuts rule titles (table-layout.test.ts).
     const { code, stdout, stderr } = await runCli(['local', '--fresh', '--data-dir', dataDir, '--show', '1'], {
       timeoutMs: 55_000,
+      env: { COLUMNS: '200' },
     });
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -51,9 +53,8 @@ describe('vmsentry local', () => {
   it('delivers user files as CloudWatch payloads, and remembers what it already alerted on between runs', async () => {
     const { code, stdout } = await runCli(
       ['local', '--data-dir', dataDir, '--no-replay', `${FIXTURES}/auditd-qemu.txt`],
-      {
-        timeoutMs: 55_000,
-      },
+      // A wide terminal: at the 100 columns of a pipe the repeat table cuts rule titles (table-layout.test.ts).
+      { timeoutMs: 55_000, env: { COLUMNS: '200' } },
     );
     expect(code).toBe(0);
     expect(stdout).toContain('vmsentry-local-allowlist existing, vmsentry-local-state existing');

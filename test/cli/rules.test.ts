@@ -22,7 +22,10 @@ describe('vmsentry rules', () => {
   });
 
   it('list prints a table by default', async () => {
-    const { stdout } = await runCli(['rules', 'list', '--no-builtin', '--rules', `${FIXTURES}/extra-rules`]);
+    // A wide terminal: at the 100 columns of a pipe the title would be cut (test/cli/table-layout.test.ts).
+    const { stdout } = await runCli(['rules', 'list', '--no-builtin', '--rules', `${FIXTURES}/extra-rules`], {
+      env: { COLUMNS: '200' },
+    });
     const [header, , row] = stdout.split('\n');
     expect(header).toMatch(/^ID +LEVEL +TITLE +LOGSOURCE +TAGS +FILE$/);
     expect(row).toMatch(

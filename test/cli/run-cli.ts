@@ -13,12 +13,20 @@ export interface CliResult {
 /** Run `node bin/vmsentry.cjs ...args` from the repository root, as a user would; stdin is closed or fed `input`. */
 export function runCli(
   args: readonly string[],
-  options: { input?: string | Buffer; timeoutMs?: number; cwd?: string } = {},
+  options: {
+    input?: string | Buffer;
+    timeoutMs?: number;
+    cwd?: string;
+    /** Variables over the inherited environment; undefined removes one. */
+    env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(REPO, 'bin', 'vmsentry.cjs'), ...args], {
       cwd: options.cwd ?? REPO,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: Object.fromEntries(
+        Object.entries({ ...process.env, FORCE_COLOR: '0', ...options.env }).filter(([, value]) => value !== undefined),
+      ),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
