@@ -60,6 +60,15 @@ describe('one schema for the deployment config and the runtime environment', () 
         functionTimeoutSeconds: number(10, 900, -2, 1000),
         alertFloodThreshold: number(1, 100_000, -2, 120_000),
         kinesis: fc.record({ enabled: fc.boolean() }),
+        // The console's settings never reach the detection functions' environment, whatever they are.
+        console: fc.record(
+          {
+            enabled: fc.boolean(),
+            adminEmails: fc.array(mostly(fc.emailAddress(), fc.string({ maxLength: 8 })), { maxLength: 3 }),
+            mfa: mostly(fc.constantFrom('off', 'optional', 'required'), fc.string({ maxLength: 8 })),
+          },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: [] },
     );
