@@ -512,10 +512,6 @@ export class Console extends Construct {
           reason: 'CDK BucketDeployment handler runs only during deployments.',
         },
         {
-          id: 'Serverless-LambdaDefaultMemorySize',
-          reason: 'CDK BucketDeployment handler: memory set by memoryLimit.',
-        },
-        {
           id: 'Serverless-LambdaLatestVersion',
           reason: 'CDK BucketDeployment handler: its runtime is chosen by aws-cdk-lib and updated with it.',
         },
