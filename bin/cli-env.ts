@@ -7,6 +7,7 @@ export const CLI_ENV = {
   allowlistTable: ['VMSENTRY_ALLOWLIST_TABLE', 'ALLOWLIST_TABLE'],
   stateTable: ['VMSENTRY_STATE_TABLE', 'STATE_TABLE'],
   alertTopicArn: ['VMSENTRY_ALERT_TOPIC_ARN', 'ALERT_TOPIC_ARN'],
+  historyTable: ['VMSENTRY_HISTORY_TABLE', 'HISTORY_TABLE'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type CliResource = keyof typeof CLI_ENV;

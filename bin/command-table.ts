@@ -15,6 +15,7 @@ export const COMMANDS: readonly { readonly name: string; readonly load: () => Re
     load: () => (require('./commands/allowlist') as typeof import('./commands/allowlist')).register,
   },
   { name: 'validate', load: () => (require('./commands/validate') as typeof import('./commands/validate')).register },
+  { name: 'alerts', load: () => (require('./commands/alerts') as typeof import('./commands/alerts')).register },
   { name: 'hunt', load: () => (require('./commands/hunt') as typeof import('./commands/hunt')).register },
   { name: 'redrive', load: () => (require('./commands/redrive') as typeof import('./commands/redrive')).register },
   {

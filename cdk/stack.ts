@@ -10,6 +10,7 @@ import { severityRank } from '../lib/model/severity';
 import { QUARANTINE_SOURCES } from '../lib/quarantine';
 import { deliveryTimings, FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
 import type { VmsentryConfig } from './config';
+import { AlertHistory } from './constructs/alert-history';
 import { AlertTopic } from './constructs/alert-topic';
 import { Console } from './constructs/console';
 import { DedupSweeper } from './constructs/dedup-sweeper';
@@ -146,6 +147,16 @@ export class VmsentryStack extends Stack {
       logRetention: retention,
     });
 
+    // Alert history: its own subscription of the topic, off the delivery path (docs/alert-history.md).
+    const history = new AlertHistory(this, 'History', {
+      table: tables.history,
+      topic: alerts.topic,
+      deliveryFailures: alerts.deliveryFailures,
+      key,
+      retentionDays: config.history.retentionDays,
+      logRetention: retention,
+    });
+
     let slackFn: PipelineFunction | undefined;
     if (config.alerts.slackWebhookSecretArn) {
       slackFn = new PipelineFunction(this, 'SlackNotifier', {
@@ -167,15 +178,21 @@ export class VmsentryStack extends Stack {
       alerts.subscribeFunction(slackFn.function, config.alerts.slackMinSeverity);
     }
 
+    const allFunctions = [
+      cloudwatchFn,
+      edrFn,
+      auditFn,
+      sweeper.function,
+      history.function,
+      ...(slackFn ? [slackFn] : []),
+    ];
     const ingest = new LogSubscriptions(this, 'Subscriptions', {
       config,
       fn: cloudwatchFn.function,
       key,
       failureQueue: cloudwatchFn.failureQueue!,
       maxRecordAge: Duration.seconds(timings.kinesisMaxRecordAgeSeconds),
-      ownLogGroups: [cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])].map(
-        (pipeline) => pipeline.function.logGroup.logGroupName,
-      ),
+      ownLogGroups: allFunctions.map((pipeline) => pipeline.function.logGroup.logGroupName),
     });
     const feed =
       config.edrFeed.mode === 'none'
@@ -202,6 +219,7 @@ export class VmsentryStack extends Stack {
     const failureQueues = [
       { name: 'SubscriptionFailures', queue: cloudwatchFn.failureQueue! },
       { name: 'AlertDeliveryFailures', queue: alerts.deliveryFailures },
+      { name: 'HistoryDeadLetters', queue: history.deadLetterQueue },
       ...(feed?.deadLetterQueue ? [{ name: 'EdrFeedDeadLetters', queue: feed.deadLetterQueue }] : []),
       ...(slackFn?.failureQueue ? [{ name: 'SlackFailures', queue: slackFn.failureQueue }] : []),
     ];
@@ -215,6 +233,7 @@ export class VmsentryStack extends Stack {
         { name: 'EdrFeed', fn: edrFn.function },
         { name: 'AllowlistAudit', fn: auditFn.function },
         { name: 'DedupSweeper', fn: sweeper.function.function },
+        { name: 'HistoryWriter', fn: history.function.function },
         ...(slackFn ? [{ name: 'SlackNotifier', fn: slackFn.function }] : []),
       ],
       deadLetterQueues: failureQueues,
@@ -238,27 +257,26 @@ export class VmsentryStack extends Stack {
 
     // The optional web console (off by default: with it off, nothing of it is in the template).
     if (config.console.enabled) {
-      // The alert-history table comes with issue 15's history store (cdk/constructs/tables.ts).
-      const historyTable = (tables as { readonly history?: dynamodb.ITable }).history;
-      if (!historyTable) throw new Error('the web console needs the alert-history table, which this stack lacks');
       new Console(this, 'Console', {
         settings: config.console,
         key,
-        historyTable,
+        historyTable: tables.history as dynamodb.ITable,
         allowlistTable: tables.allowlist as dynamodb.ITable,
         failureQueues,
         heartbeatLogGroups,
+        heartbeatMinutes: config.heartbeatMinutes,
         metricsNamespace: METRICS_NAMESPACE,
         logRetention: retention,
         ...(props.consoleAssets ? { assetDirectory: props.consoleAssets } : {}),
       });
     }
 
-    this.acknowledgeFindings([cloudwatchFn, edrFn, auditFn, sweeper.function, ...(slackFn ? [slackFn] : [])]);
+    this.acknowledgeFindings(allFunctions);
 
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn });
     new CfnOutput(this, 'AllowlistTableName', { value: tables.allowlist.tableName });
     new CfnOutput(this, 'StateTableName', { value: tables.state.tableName });
+    new CfnOutput(this, 'HistoryTableName', { value: tables.history.tableName });
     new CfnOutput(this, 'SubscriptionFunctionName', { value: cloudwatchFn.function.functionName });
     new CfnOutput(this, 'SubscriptionFailureQueueUrl', { value: cloudwatchFn.failureQueue!.queueUrl });
     if (feed) new CfnOutput(this, 'EdrFeedQueueUrl', { value: feed.queue.queueUrl });

@@ -17,6 +17,8 @@ export const SETTING_BOUNDS = {
   /** Log groups plus hints the runtime reads from SOURCE_HINTS. */
   sourceHints: { max: 200 },
   hintPrefixLength: { max: 512 },
+  /** Days an alert stays in the history after its last write (DynamoDB TTL); docs/alert-history.md. */
+  historyRetentionDays: { min: 1, max: 3653, fallback: 90 },
 } as const;
 
 /** A whole number within [min, max]; messages name the setting so both sides read alike. */
@@ -96,7 +98,12 @@ export function clientRequestTimeoutMs(functionTimeoutSeconds: number): number {
 }
 
 /** Timeouts of the functions whose timeout is not configurable (the stack sets these; the functions size clients). */
-export const FIXED_FUNCTION_TIMEOUT_SECONDS = { allowlistAudit: 30, dedupSweeper: 60, consoleApi: 15 } as const;
+export const FIXED_FUNCTION_TIMEOUT_SECONDS = {
+  allowlistAudit: 30,
+  dedupSweeper: 60,
+  historyWriter: 30,
+  consoleApi: 15,
+} as const;
 
 /** How the web console's Cognito user pool asks for a second factor (TOTP authenticator apps only, never SMS). */
 export const CONSOLE_MFA_MODES = ['off', 'optional', 'required'] as const;
@@ -148,3 +155,11 @@ export const ConsoleSettingsSchema = z
   });
 
 export type ConsoleSettings = z.infer<typeof ConsoleSettingsSchema>;
+
+/** `history` in the deployment configuration: the alert history table's retention. */
+export const HistorySettingsSchema = z.strictObject({
+  retentionDays: boundedWholeNumber('history.retentionDays', SETTING_BOUNDS.historyRetentionDays).default(
+    SETTING_BOUNDS.historyRetentionDays.fallback,
+  ),
+});
+export type HistorySettings = z.infer<typeof HistorySettingsSchema>;

@@ -14,7 +14,6 @@ import type { Command } from 'commander';
 import { createCloudWatchHandler } from '../../lambdas/cloudwatch-subscription';
 import { createEdrFeedHandler } from '../../lambdas/edr-feed';
 import type { LoadedRules, LogSink, MetricSink } from '../../lambdas/runtime';
-import { DynamoDbHistoryStore } from '../../lib/adapters/dynamodb-history-store';
 import { SnsAlertPublisher } from '../../lib/adapters/sns-publisher';
 import type { PublishedAlert } from '../../lib/alerts/published-alert';
 import { entryToItem, validateEntry } from '../../lib/allowlist/item';
@@ -29,6 +28,7 @@ import { countCalls } from '../local/call-counter';
 import { serveLocalConsole, untilInterrupted } from '../local/console';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
 import { type Emulator, emulatorClients, startEmulator } from '../local/emulator';
+import { LOCAL_DATA_DIR, LOCAL_HISTORY_TABLE, recordLocalHistory } from '../local/history';
 import { alertsIn, inboxOf, renderFor, type SubscriberInbox } from '../local/render';
 import { formatRepeats, REPEAT_KEYS, repeatRows } from '../local/repeats';
 import { fileDeliveries, type LambdaDelivery, readManifest, sampleDeliveries } from '../local/scenario';
@@ -59,7 +59,6 @@ export interface LocalOptions {
 const TABLES = {
   allowlist: 'vmsentry-local-allowlist',
   state: 'vmsentry-local-state',
-  history: 'vmsentry-local-history',
 } as const;
 const TOPIC = 'vmsentry-local-alerts';
 
@@ -96,7 +95,7 @@ export function register(program: Command): void {
     )
     .option('--include <glob>', INCLUDE_HELP, collectArg, [])
     .option('--fresh', 'wipe the local DynamoDB data first (allowlist and dedup state)')
-    .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', '.local/dynamodb')
+    .option('--data-dir <dir>', 'where the local DynamoDB keeps its data', LOCAL_DATA_DIR)
     .option('--show <n>', 'alerts printed in full as e-mail and Slack', parseCount, 3)
     .option('--no-replay', 'do not deliver the same events a second time (the dedup demonstration)')
     .option(
@@ -203,7 +202,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     emulator = await starting;
     const allowlistTable = await dynamo.ensureTable(TABLES.allowlist, ALLOWLIST_TABLE);
     const stateTable = await dynamo.ensureTable(TABLES.state, STATE_TABLE);
-    await dynamo.ensureTable(TABLES.history, HISTORY_TABLE);
+    await dynamo.ensureTable(LOCAL_HISTORY_TABLE, HISTORY_TABLE);
     await out(`vmsentry local: ${loaded.rules.length} rules, ${loaded.correlations.length} correlations`);
     await out(
       `DynamoDB (dynalite, in-process) with data in ${options.dataDir}${options.fresh ? ' (wiped: --fresh)' : ''}: ` +
@@ -254,13 +253,9 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       return { ...(await collect(clients.sqs, standIns)), failures };
     };
 
-    const history = new DynamoDbHistoryStore(dynamo.doc, TABLES.history);
     const first = await deliverAll();
     const firstCounts = snapshot(metrics, dynamo, sns);
     const firstAllowlisted = logger.allowlisted.length;
-    // What the deployed history writer does off the delivery path: every published alert lands in the history
-    // table. After the counts above, which are what a delivery costs.
-    for (const alert of first.published) await history.record(alert, Date.now());
 
     await out();
     if (first.published.length === 0) {
@@ -315,8 +310,10 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     );
 
     let failures = [...first.failures, ...first.undeliverable];
+    const published = [...first.published];
     if (options.replay) {
       const second = await deliverAll();
+      published.push(...second.published);
       const total = snapshot(metrics, dynamo, sns);
       failures = [...failures, ...second.failures, ...second.undeliverable];
       await out();
@@ -336,6 +333,13 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       );
       await out(repeats);
     }
+    // After delivery and after the counts: the history is off the delivery path here as in the stack.
+    const history = await recordLocalHistory(dynamo.doc, published, Date.now());
+    failures = [...failures, ...history.problems];
+    await out(
+      `alert history: ${history.recorded} alert(s) recorded in ${LOCAL_HISTORY_TABLE}; list them with ` +
+        `\`vmsentry alerts list --local\``,
+    );
     await out(
       `run \`npm start\` again: dedup state persists in ${options.dataDir}, so known detections do not alert twice.`,
     );
@@ -344,7 +348,7 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
     if (options.console) {
       const served = await serveLocalConsole({
         doc: dynamo.doc,
-        historyTable: TABLES.history,
+        historyTable: LOCAL_HISTORY_TABLE,
         allowlistTable: TABLES.allowlist,
         rulesDir: BUILTIN_RULES_DIR,
         records: firstCounts.records,

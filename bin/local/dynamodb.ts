@@ -36,6 +36,36 @@ export interface LocalDynamo {
 
 const LOCK_FILE = 'vmsentry-local.pid';
 
+/**
+ * CreateTable for a definition of lib/model/tables.ts: keys, and the indexes as the stack deploys them (projection
+ * ALL). Local mode and the tests' dynalite create tables through this one function.
+ */
+export function createTableInput(name: string, definition: TableDefinition): CreateTableCommandInput {
+  const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
+  const indexes = definition.indexes ?? [];
+  const attributes = new Map(
+    [...keys, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])].map((key) => [key.name, key.type]),
+  );
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
+    ...(indexes.length > 0
+      ? {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+              { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          })),
+        }
+      : {}),
+  };
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -124,32 +154,5 @@ export async function startLocalDynamo(options: { dataDir?: string; fresh?: bool
       await new Promise<void>((resolve) => server.close(() => resolve()));
       unlock();
     },
-  };
-}
-
-/** CreateTable for a table of lib/model/tables.ts, with its indexes (all attributes projected), on demand. */
-export function createTableInput(name: string, definition: TableDefinition): CreateTableCommandInput {
-  const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
-  const indexes = definition.indexes ?? [];
-  const attributes = new Map(
-    [...keys, ...indexes.flatMap((index) => [index.partitionKey, index.sortKey])].map((key) => [key.name, key.type]),
-  );
-  return {
-    TableName: name,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
-    KeySchema: keys.map((key, index) => ({ AttributeName: key.name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
-    ...(indexes.length > 0
-      ? {
-          GlobalSecondaryIndexes: indexes.map((index) => ({
-            IndexName: index.name,
-            KeySchema: [
-              { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
-              { AttributeName: index.sortKey.name, KeyType: 'RANGE' as const },
-            ],
-            Projection: { ProjectionType: 'ALL' as const },
-          })),
-        }
-      : {}),
   };
 }

@@ -18,7 +18,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import type { ConsoleRuntimeConfig } from '../../lib/console/contract';
-import type { ConsoleSettings } from '../../lib/settings';
+import { type ConsoleSettings, FIXED_FUNCTION_TIMEOUT_SECONDS } from '../../lib/settings';
 import { PipelineFunction, PROJECT_ROOT } from './pipeline-function';
 
 /** Where the console's build script writes the single-page app (index.html and its assets). */
@@ -33,6 +33,7 @@ export const CONSOLE_ROUTES = [
   'GET /api/alerts/{id}',
   'POST /api/alerts/{id}/ack',
   'POST /api/alerts/{id}/close',
+  'POST /api/alerts/{id}/reopen',
   'GET /api/allowlist',
   'POST /api/allowlist',
   'POST /api/allowlist/expire',
@@ -49,6 +50,8 @@ export const CONSOLE_ENVIRONMENT = {
   failureQueues: 'FAILURE_QUEUES',
   /** JSON `["log group", ...]`: the subscribed sources whose heartbeat the health page shows. */
   heartbeatLogGroups: 'HEARTBEAT_LOG_GROUPS',
+  /** Minutes of silence after which a heartbeat source shows as silent (the heartbeat alarms' period). */
+  heartbeatMinutes: 'HEARTBEAT_MINUTES',
   /** CloudWatch namespace of the pipeline's metrics (parse errors). */
   metricsNamespace: 'METRICS_NAMESPACE',
 } as const;
@@ -65,6 +68,7 @@ export interface ConsoleProps {
   /** Failure and dead-letter queues, by name, for the health page's queue depth. */
   readonly failureQueues: readonly { readonly name: string; readonly queue: sqs.IQueue }[];
   readonly heartbeatLogGroups: readonly string[];
+  readonly heartbeatMinutes: number;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
   /** Built single-page app (must hold index.html). */
@@ -206,7 +210,7 @@ export class Console extends Construct {
       entry: 'console-api',
       description: 'vmsentry: web console API (alerts, allowlist, rules, health)',
       memorySize: 512,
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(FIXED_FUNCTION_TIMEOUT_SECONDS.consoleApi),
       environment: {
         [CONSOLE_ENVIRONMENT.historyTable]: props.historyTable.tableName,
         [CONSOLE_ENVIRONMENT.allowlistTable]: props.allowlistTable.tableName,
@@ -214,6 +218,7 @@ export class Console extends Construct {
           props.failureQueues.map(({ name, queue }) => ({ name, url: queue.queueUrl })),
         ),
         [CONSOLE_ENVIRONMENT.heartbeatLogGroups]: JSON.stringify(props.heartbeatLogGroups),
+        [CONSOLE_ENVIRONMENT.heartbeatMinutes]: String(props.heartbeatMinutes),
         [CONSOLE_ENVIRONMENT.metricsNamespace]: props.metricsNamespace,
       },
       logRetention: props.logRetention,

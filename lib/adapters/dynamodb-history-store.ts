@@ -29,10 +29,11 @@ import {
   type IndexDefinition,
   isSeverity,
 } from '../model';
+import { SETTING_BOUNDS } from '../settings';
 import { isConditionalCheckFailed } from './dynamodb-errors';
 
 /** Default retention of a history item after its last write (docs/alert-history.md). */
-export const DEFAULT_HISTORY_RETENTION_DAYS = 90;
+export const DEFAULT_HISTORY_RETENTION_DAYS = SETTING_BOUNDS.historyRetentionDays.fallback;
 /** The one partition of the time index (see HISTORY_TABLE). */
 export const HISTORY_TIME_SHARD = 'all';
 /** DynamoDB pages read per `list` call at most: a very selective filter returns a short page and a cursor. */

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbHistoryStore } from '../../lib/adapters/dynamodb-history-store';
+import { DynamoDbHistoryStore, MAX_QUERY_PAGES_PER_LIST } from '../../lib/adapters/dynamodb-history-store';
 import { parsePublishedAlert } from '../../lib/alerts/parse-published';
 import { SNS_LIMITS, toSnsPublishEntry } from '../../lib/alerts/sns-message';
 import { HistoryTransitionError, HistoryUnavailableError } from '../../lib/history/store';
@@ -145,6 +145,45 @@ describe('DynamoDbHistoryStore specifics', () => {
       expect(error).toBeInstanceOf(HistoryUnavailableError);
       expect((error as Error).cause).toBe(cause);
     }
+  });
+
+  it('keeps a typical alert in an item under 8 KB (docs/alert-history.md sizing)', async () => {
+    const table = await freshTable();
+    const published = historyAlert({ id: 'typical' });
+    await new DynamoDbHistoryStore(db.doc, table, { now: () => NOW }).record(published, NOW);
+    const item = (await db.doc.send(new GetCommand({ TableName: table, Key: { id: 'typical' } }))).Item ?? {};
+    const bytes = Object.entries(item).reduce(
+      (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(String(value)),
+      0,
+    );
+    expect(bytes).toBeGreaterThan(JSON.stringify(published).length);
+    expect(bytes).toBeLessThan(8 * 1024);
+  });
+
+  it('costs only the read when a redelivered alert changes nothing, and reads a bounded number of index pages', async () => {
+    // Prepare
+    const table = await freshTable();
+    const commands: string[] = [];
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        commands.push(command.constructor.name);
+        return db.doc.send(command as GetCommand);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoDbHistoryStore(counting, table, { now: () => NOW });
+    const alert = historyAlert({ id: 'again' });
+    await store.record(alert, NOW);
+    commands.length = 0;
+    // Act / Assess: redelivery
+    await store.record(alert, NOW + 1000);
+    expect(commands).toEqual(['GetCommand']);
+    // Act / Assess: a filter nothing matches over many items reads at most MAX_QUERY_PAGES_PER_LIST pages.
+    for (let i = 0; i < 15; i++) await store.record(historyAlert({ id: `n${i}`, host: `h${i}` }), NOW);
+    commands.length = 0;
+    const page = await store.list({ state: 'closed', limit: 1 });
+    expect(page.items).toEqual([]);
+    expect(page.cursor).toBeDefined();
+    expect(commands).toHaveLength(MAX_QUERY_PAGES_PER_LIST);
   });
 
   it('refuses a cursor it did not issue', async () => {

@@ -72,6 +72,7 @@ function synthConsoleOnce(settings: Partial<ConsoleSettings>, assetDirectory: st
       allowlistTable: tables.allowlist as dynamodb.ITable,
       failureQueues: [{ name: 'SubscriptionFailures', queue: failures }],
       heartbeatLogGroups: ['/corp/windows/sysmon'],
+      heartbeatMinutes: 60,
       metricsNamespace: 'vmsentry',
       logRetention: logs.RetentionDays.THREE_MONTHS,
       assetDirectory,

@@ -130,7 +130,8 @@ describe('the vmsentry stack with the example configuration', () => {
 
   it('runs every function on ARM64 with the current Node runtime, tracing, bounded memory and timeout', () => {
     const functions = Object.values(resourcesOf(template, 'AWS::Lambda::Function'));
-    expect(functions).toHaveLength(4);
+    // Subscription, EDR feed, allowlist audit, dedup sweeper, history writer.
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -145,7 +146,7 @@ describe('the vmsentry stack with the example configuration', () => {
 
   it('gives every function its own log group with the configured retention', () => {
     const groups = Object.values(resourcesOf(template, 'AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5);
     for (const group of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
   });
 
@@ -273,9 +274,9 @@ describe('the vmsentry stack with the example configuration', () => {
   it('alarms on function errors and throttles, every failure queue, the parse-error ratio, and each silent source', () => {
     const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
     const names = (metric: string) => alarms.filter((alarm) => alarm.Properties?.['MetricName'] === metric);
-    expect(names('Errors')).toHaveLength(4);
-    expect(names('Throttles')).toHaveLength(4);
-    expect(names('ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(names('Errors')).toHaveLength(5);
+    expect(names('Throttles')).toHaveLength(5);
+    expect(names('ApproximateNumberOfMessagesVisible')).toHaveLength(4);
     expect(alarms.filter((alarm) => JSON.stringify(alarm.Properties).includes('ParseErrors'))).toHaveLength(1);
     expect(names('FailClosedLookups')).toHaveLength(1);
     const heartbeats = names('IncomingLogEvents');
@@ -538,9 +539,10 @@ describe('optional parts of the stack', () => {
 
   it('synthesizes with no EDR feed and no e-mail at all', () => {
     const minimal = synth({ edrFeed: { mode: 'none' } });
-    minimal.resourceCountIs('AWS::SNS::Subscription', 0);
+    // Only the alert history's own queue subscribes to the topic; the mappings are the audit stream and that queue.
+    minimal.resourceCountIs('AWS::SNS::Subscription', 1);
     minimal.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
-    expect(Object.keys(resourcesOf(minimal, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
+    expect(Object.keys(resourcesOf(minimal, 'AWS::Lambda::EventSourceMapping'))).toHaveLength(2);
   });
 });
 

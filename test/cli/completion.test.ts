@@ -134,7 +134,7 @@ describe('vmsentry completion zsh (zsh is not installed here: checked structural
     const ask = (call: string) =>
       execFileSync('bash', ['--norc', '-c', `${data}\n${call}`], { encoding: 'utf8' }).trim();
     expect(ask("_vmsentry_subcommands ''")).toBe(
-      'scan rules local allowlist validate hunt redrive sigma-compat completion',
+      'scan rules local allowlist validate alerts hunt redrive sigma-compat completion',
     );
     expect(ask("_vmsentry_subcommands 'allowlist'")).toBe('add list remove expire import export lint');
     expect(ask("_vmsentry_options 'scan'").split(' ')).toEqual(expect.arrayContaining(['--output', '--fail-on']));

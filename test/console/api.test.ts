@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DynamoDbAllowlistStore } from '../../lib/adapters/dynamodb-allowlist-store';
 import { type ConsoleDeps, handleConsoleRequest, MAX_BODY_BYTES, SECURITY_HEADERS } from '../../lib/console/api';
 import type { CatalogueRule } from '../../lib/console/catalogue';
@@ -242,5 +244,22 @@ describe('console API: rules, health, me', () => {
     const { deps } = await setup();
     expect((await call(deps, request('GET', '/api/health'))).body).toMatchObject({ parseErrors: 3, records: 200 });
     expect((await call(deps, request('GET', '/api/me'))).body).toEqual({ email: USER.email });
+  });
+});
+
+describe('console API: the contract', () => {
+  it('routes every path lib/console/contract.ts lists (the CDK routes come from the same list)', async () => {
+    const { deps } = await setup();
+    const contract = readFileSync(path.join(__dirname, '../../lib/console/contract.ts'), 'utf8');
+    const routes = [...contract.matchAll(/^ \*\s+(GET|POST)\s+(\/api\/[^\s?]+)/gm)].map((m) => [m[1], m[2]] as const);
+    expect(routes.length).toBeGreaterThanOrEqual(11);
+    for (const [method, route] of routes) {
+      const response = await call(
+        deps,
+        request(method as string, (route as string).replace('{id}', 'x'), { body: '{}' }),
+      );
+      expect(response.body.error ?? '').not.toBe('not found');
+      expect(response.status).not.toBe(405);
+    }
   });
 });

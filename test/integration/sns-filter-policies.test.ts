@@ -45,6 +45,8 @@ const PROMISED: readonly { readonly id: RegExp; readonly protocol: string; reado
   { id: /SlackNotifier/, protocol: 'lambda', from: 'medium' },
   { id: /SiemQueue/, protocol: 'sqs', from: 'informational' },
   { id: /AlertsSlack/, protocol: 'https', from: 'informational' },
+  // The alert history's queue (raw delivery) takes every alert, unfiltered.
+  { id: /HistoryQueue/, protocol: 'sqs', from: 'informational' },
 ];
 
 const from = (minimum: Severity) => SEVERITIES.slice(SEVERITIES.indexOf(minimum));
