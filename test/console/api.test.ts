@@ -60,7 +60,10 @@ function request(method: string, path: string, extra: Partial<ConsoleRequest> = 
   return { method, path, query: {}, user: USER, ...extra };
 }
 
-async function call(deps: ConsoleDeps, req: ConsoleRequest): Promise<{ status: number; body: any }> {
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read field by field in each test
+type Body = any;
+
+async function call(deps: ConsoleDeps, req: ConsoleRequest): Promise<{ status: number; body: Body }> {
   const response = await handleConsoleRequest(req, deps);
   expect(response.headers).toEqual(SECURITY_HEADERS);
   return { status: response.status, body: JSON.parse(response.body) };
