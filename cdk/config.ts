@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseConfig as parseRuntimeConfig } from '../lib/config';
 import { FORMATS, SEVERITIES } from '../lib/model';
-import { boundedWholeNumber, HistorySettingsSchema, SETTING_BOUNDS } from '../lib/settings';
+import { boundedWholeNumber, ConsoleSettingsSchema, HistorySettingsSchema, SETTING_BOUNDS } from '../lib/settings';
 import { ENVIRONMENT_PLACEHOLDERS, pipelineEnvironment } from './environment';
 
 /**
@@ -151,6 +151,8 @@ const ConfigSchema = z
       })
       .strict()
       .default({ enabled: false, shards: 2, batchSize: 100, parallelizationFactor: 2 }),
+    /** The optional web console (docs/deploy.md, "Web console"): off unless `enabled`. */
+    console: ConsoleSettingsSchema.default({ enabled: false, adminEmails: [], mfa: 'optional' }),
     /** Alert history (docs/alert-history.md): days an alert is kept after its last write. */
     history: HistorySettingsSchema.default({ retentionDays: SETTING_BOUNDS.historyRetentionDays.fallback }),
   })

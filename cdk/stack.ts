@@ -12,11 +12,12 @@ import { deliveryTimings, FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings
 import type { VmsentryConfig } from './config';
 import { AlertHistory } from './constructs/alert-history';
 import { AlertTopic } from './constructs/alert-topic';
+import { Console } from './constructs/console';
 import { DedupSweeper } from './constructs/dedup-sweeper';
 import { EdrFeed } from './constructs/edr-feed';
 import { FailurePayloads, SET_ASIDE_PREFIX } from './constructs/failure-payloads';
 import { LogSubscriptions } from './constructs/log-subscriptions';
-import { Operations } from './constructs/operations';
+import { METRICS_NAMESPACE, Operations } from './constructs/operations';
 import { FAILURE_RETENTION, PipelineFunction } from './constructs/pipeline-function';
 import { Quarantine } from './constructs/quarantine';
 import { VmsentryTables } from './constructs/tables';
@@ -24,6 +25,8 @@ import { pipelineEnvironment } from './environment';
 
 export interface VmsentryStackProps extends StackProps {
   readonly config: VmsentryConfig;
+  /** The built console single-page app (default dist/console); only read when `console.enabled`. */
+  readonly consoleAssets?: string;
 }
 
 /** The whole pipeline: one `cdk deploy`. */
@@ -213,6 +216,14 @@ export class VmsentryStack extends Stack {
       Validations.of(queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
     }
 
+    const failureQueues = [
+      { name: 'SubscriptionFailures', queue: cloudwatchFn.failureQueue! },
+      { name: 'AlertDeliveryFailures', queue: alerts.deliveryFailures },
+      { name: 'HistoryDeadLetters', queue: history.deadLetterQueue },
+      ...(feed?.deadLetterQueue ? [{ name: 'EdrFeedDeadLetters', queue: feed.deadLetterQueue }] : []),
+      ...(slackFn?.failureQueue ? [{ name: 'SlackFailures', queue: slackFn.failureQueue }] : []),
+    ];
+    const heartbeatLogGroups = config.logGroups.filter((group) => group.heartbeat).map((group) => group.name);
     const operations = new Operations(this, 'Operations', {
       topicKey,
       deliveryFailures: alerts.deliveryFailures,
@@ -225,14 +236,8 @@ export class VmsentryStack extends Stack {
         { name: 'HistoryWriter', fn: history.function.function },
         ...(slackFn ? [{ name: 'SlackNotifier', fn: slackFn.function }] : []),
       ],
-      deadLetterQueues: [
-        { name: 'SubscriptionFailures', queue: cloudwatchFn.failureQueue! },
-        { name: 'AlertDeliveryFailures', queue: alerts.deliveryFailures },
-        { name: 'HistoryDeadLetters', queue: history.deadLetterQueue },
-        ...(feed?.deadLetterQueue ? [{ name: 'EdrFeedDeadLetters', queue: feed.deadLetterQueue }] : []),
-        ...(slackFn?.failureQueue ? [{ name: 'SlackFailures', queue: slackFn.failureQueue }] : []),
-      ],
-      heartbeatLogGroups: config.logGroups.filter((group) => group.heartbeat).map((group) => group.name),
+      deadLetterQueues: failureQueues,
+      heartbeatLogGroups,
       heartbeatMinutes: config.heartbeatMinutes,
       ...(failurePayloads
         ? { streamSetAside: { bucket: failurePayloads.bucket.bucketName, prefix: SET_ASIDE_PREFIX } }
@@ -249,6 +254,22 @@ export class VmsentryStack extends Stack {
       alarmTopic: operations.alarmTopic,
     });
     new CfnOutput(this, 'QuarantineBucketName', { value: quarantine.bucket.bucketName });
+
+    // The optional web console (off by default: with it off, nothing of it is in the template).
+    if (config.console.enabled) {
+      new Console(this, 'Console', {
+        settings: config.console,
+        key,
+        historyTable: tables.history as dynamodb.ITable,
+        allowlistTable: tables.allowlist as dynamodb.ITable,
+        failureQueues,
+        heartbeatLogGroups,
+        heartbeatMinutes: config.heartbeatMinutes,
+        metricsNamespace: METRICS_NAMESPACE,
+        logRetention: retention,
+        ...(props.consoleAssets ? { assetDirectory: props.consoleAssets } : {}),
+      });
+    }
 
     this.acknowledgeFindings(allFunctions);
 

@@ -98,7 +98,63 @@ export function clientRequestTimeoutMs(functionTimeoutSeconds: number): number {
 }
 
 /** Timeouts of the functions whose timeout is not configurable (the stack sets these; the functions size clients). */
-export const FIXED_FUNCTION_TIMEOUT_SECONDS = { allowlistAudit: 30, dedupSweeper: 60, historyWriter: 30 } as const;
+export const FIXED_FUNCTION_TIMEOUT_SECONDS = {
+  allowlistAudit: 30,
+  dedupSweeper: 60,
+  historyWriter: 30,
+  consoleApi: 15,
+} as const;
+
+/** How the web console's Cognito user pool asks for a second factor (TOTP authenticator apps only, never SMS). */
+export const CONSOLE_MFA_MODES = ['off', 'optional', 'required'] as const;
+export type ConsoleMfaMode = (typeof CONSOLE_MFA_MODES)[number];
+
+/** Cognito hosted UI domain prefixes: lowercase letters, digits and inner hyphens, 1-63 characters. */
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Cognito refuses prefixes containing these words. */
+const RESERVED_PREFIX_WORDS = ['aws', 'amazon', 'cognito'] as const;
+/** Console admins are created one by one in the user pool; a long list belongs in an identity provider instead. */
+export const CONSOLE_MAX_ADMINS = 50;
+
+/**
+ * The optional web console (issue 15), off by default: nothing of it is deployed until `enabled` is true. Sign-in is
+ * Cognito with self sign-up off, so `adminEmails` are the only people who can ever sign in.
+ */
+export const ConsoleSettingsSchema = z
+  .strictObject({
+    enabled: z.boolean({ error: 'console.enabled must be true or false' }).default(false),
+    adminEmails: z
+      .array(z.email({ error: 'must be an e-mail address' }).transform((address) => address.toLowerCase()))
+      .max(CONSOLE_MAX_ADMINS, `at most ${CONSOLE_MAX_ADMINS} console admins`)
+      .default([]),
+    mfa: z.enum(CONSOLE_MFA_MODES, { error: `must be one of: ${CONSOLE_MFA_MODES.join(', ')}` }).default('optional'),
+    /** Hosted sign-in page prefix (<prefix>.auth.<region>.amazoncognito.com); unique per region. Default: from the stack id. */
+    domainPrefix: z
+      .string()
+      .regex(DOMAIN_PREFIX, 'must be 1-63 lowercase letters, digits or inner hyphens')
+      .refine((prefix) => !RESERVED_PREFIX_WORDS.some((word) => prefix.includes(word)), {
+        message: `must not contain ${RESERVED_PREFIX_WORDS.join(', ')} (Cognito refuses them)`,
+      })
+      .optional(),
+  })
+  .superRefine((settings, ctx) => {
+    if (settings.enabled && settings.adminEmails.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['adminEmails'],
+        message: 'the console needs at least one admin e-mail: self sign-up is off, so nobody else could sign in',
+      });
+    }
+    const seen = new Set<string>();
+    for (const [index, address] of settings.adminEmails.entries()) {
+      if (seen.has(address)) {
+        ctx.addIssue({ code: 'custom', path: ['adminEmails', index], message: `${address} is listed twice` });
+      }
+      seen.add(address);
+    }
+  });
+
+export type ConsoleSettings = z.infer<typeof ConsoleSettingsSchema>;
 
 /** `history` in the deployment configuration: the alert history table's retention. */
 export const HistorySettingsSchema = z.strictObject({

@@ -27,6 +27,7 @@ import { envNames, fromEnv } from '../cli-env';
 import { type CliIo, EXIT, errorLine, parseSeverityArg, processIo, UsageError, writeLine } from '../cli-io';
 import { startLocalDynamo } from '../local/dynamodb';
 import { LOCAL_DATA_DIR, LOCAL_HISTORY_TABLE, localHistoryStore } from '../local/history';
+import { localAwsOptions, resolveLocalTarget } from '../local/target';
 import { tableLayout } from '../table-layout';
 
 export interface AlertsTargetOptions extends AwsOptions {
@@ -85,6 +86,12 @@ async function withStore<T>(
   if (options.local) {
     if (options.table !== undefined || options.endpoint !== undefined) {
       throw new UsageError('--local reads the local mode history; it takes no --table or --endpoint');
+    }
+    // A served instance (`vmsentry local --serve`) holds the data directory's lock: read its history through it.
+    const served = await resolveLocalTarget({ env }).catch(() => undefined);
+    if (served) {
+      const doc = createAwsClients(localAwsOptions(options, served), served.env).doc;
+      return translated(options, () => action(localHistoryStore(doc, clock)));
     }
     const dynamo = await startLocalDynamo({ dataDir: path.resolve(options.dataDir ?? LOCAL_DATA_DIR) });
     try {

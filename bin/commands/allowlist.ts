@@ -11,21 +11,19 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DynamoDbAllowlistStore } from '../../lib/adapters/dynamodb-allowlist-store';
 import {
   BROAD_MAX_DAYS,
-  checkEntry,
-  DAY_SECONDS,
   DEFAULT_MAX_DAYS,
   entryIdFor,
   entryToItem,
-  isBroad,
   type LintFinding,
   lintEntries,
+  newEntry,
   parseAllowlistFile,
+  parseExpiry,
   partitionOf,
   policyViolation,
   toDynamoJson,
 } from '../../lib/allowlist';
-import { parseTime } from '../../lib/hunt/time';
-import { type AllowlistEntry, type AllowlistPin, isInstanceId } from '../../lib/model';
+import type { AllowlistEntry, AllowlistPin } from '../../lib/model';
 import { formatTable } from '../../lib/scan/table';
 import { type AwsOptions, addAwsOptions, createAwsClients, withAwsErrors } from '../aws-clients';
 import { envNames, fromEnv } from '../cli-env';
@@ -66,16 +64,9 @@ function storeOf(options: AllowlistCommonOptions, deps: AllowlistDeps): DynamoDb
 
 /** --expires: ISO 8601 or a duration from now ("30d", "12h"). */
 export function expiryOf(value: string, nowMs: number): number {
-  const relative = /^\s*(\d{1,4})\s*([hdw])\s*$/i.exec(value);
-  if (relative) {
-    const unit = { h: 3600, d: DAY_SECONDS, w: 7 * DAY_SECONDS }[
-      (relative[2] as string).toLowerCase() as 'h' | 'd' | 'w'
-    ];
-    return Math.floor(nowMs / 1000) + Number(relative[1]) * unit;
-  }
-  const parsed = parseTime(value, nowMs);
+  const parsed = parseExpiry(value, nowMs);
   if (!parsed.ok) throw new UsageError(`--expires: ${parsed.reason}`);
-  return Math.floor(parsed.ms / 1000);
+  return parsed.seconds;
 }
 
 function parseMatch(pairs: readonly string[]): Record<string, string> | undefined {
@@ -156,19 +147,14 @@ export interface AddOptions extends AllowlistCommonOptions {
   readonly pin?: boolean;
 }
 
-/**
- * The pin the flags ask for. An instance-id host is pinned to the log stream the CloudWatch agent names after it
- * unless --no-pin says otherwise: that is the identity its source proves.
- */
-function pinOf(options: AddOptions): AllowlistPin | undefined {
+/** The pin the flags ask for; undefined leaves the default (instance-id hosts pinned to their log stream). */
+function pinOf(options: AddOptions): AllowlistPin | false | undefined {
   if (options.pinLogStream !== undefined && options.pinAgentId !== undefined) {
     throw new UsageError('one pin per entry: --pin-log-stream or --pin-agent-id');
   }
   if (options.pinLogStream !== undefined) return { source: 'logStream', value: options.pinLogStream };
   if (options.pinAgentId !== undefined) return { source: 'agentId', value: options.pinAgentId };
-  const host = options.host.trim().toLowerCase();
-  if (options.pin !== false && isInstanceId(host)) return { source: 'logStream', value: host };
-  return undefined;
+  return options.pin === false ? false : undefined;
 }
 
 export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps = {}): Promise<number> {
@@ -181,27 +167,21 @@ export async function runAdd(options: AddOptions, io: CliIo, deps: AllowlistDeps
   const nowSeconds = Math.floor(nowMs / 1000);
   const match = parseMatch(options.match);
   const pin = pinOf(options);
-  const validated = checkEntry({
-    host: options.host,
-    rule: options.rule,
-    ...(match ? { match } : {}),
-    ...(options.matchAny && options.matchAny.length > 0 ? { matchAny: options.matchAny } : {}),
-    // The item says broad so the pipeline accepts it; policyViolation below still demands --allow-broad for it.
-    ...(isBroad({ host: options.host.trim(), rule: options.rule.trim() }) ? { broad: true } : {}),
-    ...(pin ? { pin } : {}),
-    reason: options.reason,
-    owner: options.owner,
-    createdAt: nowSeconds,
-    expiresAt: expiryOf(options.expires, nowMs),
-  });
-  if (!validated.ok) throw new UsageError(`invalid entry: ${validated.reason}`);
-  const entry = { ...validated.entry, id: entryIdFor(validated.entry) };
-  const violation = policyViolation(entry, {
-    maxDays: options.maxDays,
-    allowBroad: Boolean(options.allowBroad),
-    nowSeconds,
-  });
-  if (violation) throw new UsageError(violation);
+  const validated = newEntry(
+    {
+      host: options.host,
+      rule: options.rule,
+      ...(match ? { match } : {}),
+      ...(options.matchAny ? { matchAny: options.matchAny } : {}),
+      ...(pin !== undefined ? { pin } : {}),
+      reason: options.reason,
+      owner: options.owner,
+      expiresAt: expiryOf(options.expires, nowMs),
+    },
+    { maxDays: options.maxDays, allowBroad: Boolean(options.allowBroad), nowSeconds },
+  );
+  if (!validated.ok) throw new UsageError(validated.reason);
+  const entry = validated.entry;
   for (const warning of validated.warnings) errorLine(io, `warning: ${warning.message}`);
   if (options.printOnly) {
     const item = entryToItem(entry);

@@ -25,6 +25,7 @@ import { type CliIo, describeError, EXIT, processIo, UsageError, writeLine } fro
 import { paletteFor } from '../colour';
 import { expandInputPaths, INCLUDE_HELP } from '../input-paths';
 import { countCalls } from '../local/call-counter';
+import { serveLocalConsole, untilInterrupted } from '../local/console';
 import { type LocalDynamo, startLocalDynamo } from '../local/dynamodb';
 import { EMULATOR_REGION, type Emulator, emulatorClients, startEmulator } from '../local/emulator';
 import { LOCAL_DATA_DIR, LOCAL_HISTORY_TABLE, recordLocalHistory } from '../local/history';
@@ -55,9 +56,15 @@ export interface LocalOptions {
   readonly serve?: boolean;
   /** With --serve: DynamoDB on this port, the emulator on the next. */
   readonly port?: number;
+  /** Serve the web console over the run's stores after the run, until Ctrl-C. */
+  readonly console?: boolean;
+  readonly consolePort?: number;
 }
 
-const TABLES = { allowlist: 'vmsentry-local-allowlist', state: 'vmsentry-local-state' } as const;
+const TABLES = {
+  allowlist: 'vmsentry-local-allowlist',
+  state: 'vmsentry-local-state',
+} as const;
 const TOPIC = 'vmsentry-local-alerts';
 
 /** How the printout names each local subscriber. */
@@ -102,6 +109,8 @@ export function register(program: Command): void {
     )
     .option('--serve', 'after the run, keep DynamoDB and SNS/SQS/S3 listening (for --local) until Ctrl-C')
     .option('--port <n>', 'with --serve: DynamoDB on port N, SNS/SQS/S3 on N+1 (default: free ports)', parsePort)
+    .option('--console', 'after the run, serve the web console on 127.0.0.1 over the local stores until Ctrl-C')
+    .option('--console-port <port>', 'port of the local console (default: any free port)', parseCount)
     .action(async (paths: string[], options: LocalOptions) => {
       process.exitCode = await runLocal(paths, options, processIo);
     });
@@ -359,6 +368,26 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       await out('the suppress commands above need a served instance: `npx vmsentry local --serve` keeps this one up.');
     await out(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     for (const failure of [...failures, ...logger.errors]) io.stderr.write(`problem: ${failure}\n`);
+    const consoleServer = options.console
+      ? await serveLocalConsole({
+          doc: dynamo.doc,
+          historyTable: LOCAL_HISTORY_TABLE,
+          allowlistTable: TABLES.allowlist,
+          rulesDir: BUILTIN_RULES_DIR,
+          records: firstCounts.records,
+          parseErrors: firstCounts.parseErrors,
+          sources: deliveries.map((delivery) => delivery.label.replace(/ \(.*$/, '')),
+          failures: failures.length,
+          ...(options.consolePort !== undefined ? { port: options.consolePort } : {}),
+        })
+      : undefined;
+    if (consoleServer) {
+      await out();
+      await out(
+        `console: ${consoleServer.url}  (sign in with any e-mail and the access code ${consoleServer.accessCode})`,
+      );
+      if (!serveFile) await out('press Ctrl-C to stop the console');
+    }
     if (serveFile) {
       const queues = Object.fromEntries(standIns.map((standIn) => [standIn.subscriber.name, standIn.queue.url]));
       const served = {
@@ -368,7 +397,10 @@ export async function runLocal(paths: readonly string[], options: LocalOptions, 
       };
       const instance = { ...served, tables: TABLES, topicArn, queues, dataDir };
       await serveUntilSignal(instance, io, { file: serveFile });
+    } else if (consoleServer) {
+      await untilInterrupted();
     }
+    await consoleServer?.close();
     return failures.length > 0 ? EXIT.internal : EXIT.ok;
   } finally {
     await Promise.all([dynamo.stop(), emulator?.stop()]);

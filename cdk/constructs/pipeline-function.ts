@@ -28,6 +28,8 @@ export interface PipelineFunctionProps {
   readonly withRules?: boolean;
   /** Invoked asynchronously (CloudWatch subscription, SNS): failed events go to a failure queue after retries. */
   readonly asynchronous?: boolean;
+  /** Invoked synchronously (API Gateway): the caller gets the error, so there is nothing to keep after a failure. */
+  readonly synchronous?: boolean;
 }
 
 /**
@@ -107,8 +109,9 @@ export class PipelineFunction extends Construct {
       for (const rule of ['Serverless-LambdaDLQ', 'Serverless-LambdaAsyncFailureDestination']) {
         Validations.of(this.function).acknowledge({
           id: rule,
-          reason:
-            'Poll-based function (SQS / DynamoDB stream / Kinesis event source): failed records are kept by the source queue DLQ or the event source mapping on-failure destination, not by async-invocation settings.',
+          reason: props.synchronous
+            ? 'Synchronously invoked (API Gateway): a failure is returned to the caller as an error response; there is no event to keep or replay.'
+            : 'Poll-based function (SQS / DynamoDB stream / Kinesis event source): failed records are kept by the source queue DLQ or the event source mapping on-failure destination, not by async-invocation settings.',
         });
       }
     }

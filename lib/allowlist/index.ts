@@ -1,4 +1,5 @@
 export * from './check';
+export * from './expiry';
 export * from './field';
 export * from './field-names';
 export * from './file';
@@ -7,5 +8,6 @@ export * from './host';
 export * from './item';
 export * from './lint';
 export * from './match';
+export * from './new-entry';
 export * from './policy';
 export * from './store';

@@ -6,6 +6,7 @@
  *   GET  /api/alerts/{id}                                               -> HistoryRecord
  *   POST /api/alerts/{id}/ack    {}                                     -> HistoryRecord
  *   POST /api/alerts/{id}/close  { reason }                             -> HistoryRecord
+ *   POST /api/alerts/{id}/reopen {}                                     -> HistoryRecord
  *   GET  /api/allowlist?host&expiringWithinDays                         -> { entries }
  *   POST /api/allowlist          { entry }  (same validation as `vmsentry allowlist add`)
  *   POST /api/allowlist/expire   { host, id }

@@ -60,6 +60,25 @@ describe('one schema for the deployment config and the runtime environment', () 
         functionTimeoutSeconds: number(10, 900, -2, 1000),
         alertFloodThreshold: number(1, 100_000, -2, 120_000),
         kinesis: fc.record({ enabled: fc.boolean() }),
+        // The console's settings never reach the detection functions' environment, whatever they are.
+        console: mostly(
+          fc.record({
+            enabled: fc.boolean(),
+            adminEmails: fc.uniqueArray(
+              fc.integer({ min: 0, max: 999 }).map((n) => `analyst${n}@example.com`),
+              { minLength: 1, maxLength: 3 },
+            ),
+            mfa: fc.constantFrom('off', 'optional', 'required'),
+          }),
+          fc.record(
+            {
+              enabled: fc.boolean(),
+              adminEmails: fc.array(fc.string({ maxLength: 12 }), { maxLength: 2 }),
+              mfa: fc.string({ maxLength: 8 }),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
       },
       { requiredKeys: [] },
     );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { parseConfig } from '../../cdk/config';
@@ -20,11 +20,19 @@ const CDK_JSON_CONTEXT = Object.fromEntries(
 );
 
 export function synth(rawConfig: unknown): Template {
+  return synthWith(
+    (app) =>
+      new VmsentryStack(app, 'Test', {
+        config: parseConfig(rawConfig),
+        env: { account: '123456789012', region: 'eu-west-1' },
+      }),
+  );
+}
+
+/** Synthesize the stack `build` adds to the app, with cdk-nag and the cdk.json feature flags, as synth() does. */
+export function synthWith(build: (app: App) => Stack): Template {
   const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  const stack = new VmsentryStack(app, 'Test', {
-    config: parseConfig(rawConfig),
-    env: { account: '123456789012', region: 'eu-west-1' },
-  });
+  const stack = build(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   app.synth({ validateOnSynthesis: true });
   return Template.fromStack(stack);
