@@ -1,7 +1,8 @@
 /**
  * EDR feed (SQS) -> vmsentry. A message is an S3 object notification (direct, via SNS or EventBridge, or a Falcon
- * Data Replicator manifest) whose objects are streamed (GetObject body -> gunzip -> lines -> records in chunks ->
- * pipeline per chunk, bounded memory whatever the object's size), or inline events (one object, array, NDJSON).
+ * Data Replicator manifest) whose objects are streamed (GetObject body -> gunzip -> lines, each parsed and detected
+ * as it arrives -> pipeline every 10,000 records: bounded memory whatever the object's size), or inline events (one
+ * object, array, NDJSON).
  * Partial batch responses: a message that could not be *delivered* (S3 read, DynamoDB, SNS failed or timed out) is
  * reported as a batchItemFailure so SQS redelivers it (then its DLQ); the others are acknowledged. A message or
  * record that cannot be *parsed* is logged, counted, sampled into the quarantine and acknowledged: redelivering it
