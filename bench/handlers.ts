@@ -1,8 +1,9 @@
 /** The real handler factories wired to the in-memory stand-ins of bench/memory-ports.ts. */
 import path from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createCloudWatchHandler } from '../lambdas/cloudwatch-subscription';
 import { createEdrFeedHandler } from '../lambdas/edr-feed';
-import type { IngestDeps, LoadedRules } from '../lambdas/runtime';
+import type { IngestDeps, LoadedRules, MetricSink } from '../lambdas/runtime';
 import { SnsAlertPublisher } from '../lib/adapters/sns-publisher';
 import { parseConfig, type RuntimeConfig } from '../lib/config';
 import {
@@ -44,6 +45,12 @@ export function benchCloudWatchHandler(rules: LoadedRules, counts: StubCounts) {
   return createCloudWatchHandler(deps(rules, counts));
 }
 
-export function benchEdrHandler(rules: LoadedRules, counts: StubCounts, objects: ReadonlyMap<string, Uint8Array>) {
-  return createEdrFeedHandler({ ...deps(rules, counts), s3: memoryS3Client(objects, counts) });
+export function benchEdrHandler(
+  rules: LoadedRules,
+  counts: StubCounts,
+  objects: ReadonlyMap<string, Uint8Array> | S3Client,
+  metrics?: MetricSink,
+) {
+  const s3 = objects instanceof Map ? memoryS3Client(objects, counts) : (objects as S3Client);
+  return createEdrFeedHandler({ ...deps(rules, counts), s3, ...(metrics ? { metrics } : {}) });
 }

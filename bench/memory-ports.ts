@@ -4,6 +4,7 @@
  * new: each round does the full claim -> publish -> confirm work), an SNS client that accepts every publish (the real
  * SnsAlertPublisher still renders every message), and an S3 client that serves bytes from memory.
  */
+import { createReadStream, statSync } from 'node:fs';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -72,6 +73,21 @@ export function memoryS3Client(objects: ReadonlyMap<string, Uint8Array>, counts:
     const bytes = objects.get(`${command.input.Bucket}/${command.input.Key}`);
     if (!bytes) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
     return { Body: bytes, ContentLength: bytes.length };
+  };
+  return { send } as unknown as S3Client;
+}
+
+/**
+ * An S3 client serving objects from files (bucket/key -> path) as streams, as S3 does: the peak-RSS child measures
+ * the handler, not a copy of the object held by the stand-in.
+ */
+export function fileS3Client(files: ReadonlyMap<string, string>, counts: StubCounts): S3Client {
+  const send = async (command: unknown): Promise<unknown> => {
+    if (!(command instanceof GetObjectCommand)) throw new Error('file S3 client: only GetObject');
+    counts.s3++;
+    const file = files.get(`${command.input.Bucket}/${command.input.Key}`);
+    if (!file) throw Object.assign(new Error('NoSuchKey'), { name: 'NoSuchKey' });
+    return { Body: createReadStream(file), ContentLength: statSync(file).size };
   };
   return { send } as unknown as S3Client;
 }

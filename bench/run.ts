@@ -10,10 +10,10 @@
  * Throughput lines: { name, events, baseline_eps, eps, ratio } (+ extra fields named in docs/benchmarks.md).
  * Cold start: { name, runs, baseline_ms, ms, ratio, target?, met?, baseline_median_ms, median_ms } (best of runs,
  * ratio to bare node in the same loop); bundles: { name, bytes, budget }; RSS: { name, events,
- * compressed_bytes, peak_rss_mb, rss_before_mb, limit_mb, ratio }.
+ * compressed_bytes | object_bytes, peak_rss_mb, idle_peak_rss_mb, rss_before_mb, limit_mb, ratio } (docs/benchmarks.md, Memory).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -495,48 +495,86 @@ function largestDelivery(targetCompressedBytes: number): { event: { awslogs: { d
   return { event: cloudWatchEventOf(pool.slice(0, low)), events: low };
 }
 
+interface RssRun {
+  rssBeforeMb: number;
+  peakRssMb: number;
+  events: number;
+}
+
+/** bench/rss-child.ts in its own process (its max RSS is this one invocation's): the run, and the same idle. */
+function rssChild(args: readonly string[]): { run: RssRun; idle: RssRun } {
+  const child = (extra: string[]): RssRun => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'rss-child.ts'), ...args, ...extra],
+      {
+        cwd: REPO,
+        env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    if (result.status !== 0) throw new Error(`rss child failed: ${result.stderr.toString().slice(0, 500)}`);
+    return JSON.parse(result.stdout.toString().trim().split('\n').pop() ?? '{}') as RssRun;
+  };
+  return { idle: child(['--skip']), run: child([]) };
+}
+
+/** Peak-RSS targets of issue 14 (MB). */
+const DELIVERY_RSS_LIMIT_MB = 256;
+const EDR_OBJECT_RSS_LIMIT_MB = 300;
+const EDR_OBJECT_BYTES = 60 * 1024 * 1024;
+
 function peakRss(report: Report, events: number): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-rss-'));
   try {
     const cases: { name: string; event: { awslogs: { data: string } }; events: number }[] = [];
     const delivery = largestDelivery(1_000_000);
     cases.push({ name: 'peak-rss:1mb-compressed-delivery', ...delivery });
-    const big = mixedBatch(loadCorpus(), { events, positiveShare: 0.01, seed: 1 }).messages;
-    cases.push({ name: `peak-rss:${events}-event-batch`, event: cloudWatchEventOf(big), events });
+    const corpus = loadCorpus();
+    const big = mixedBatch(corpus, { events, positiveShare: 0.01, seed: 1 }).messages;
+    cases.push({ name: `peak-rss:${events}-event-delivery`, event: cloudWatchEventOf(big), events });
     for (const item of cases) {
       const file = path.join(dir, 'event.json');
       writeFileSync(file, JSON.stringify(item.event));
-      const child = (extra: string[]) => {
-        const result = spawnSync(
-          process.execPath,
-          ['--import', 'tsx', path.join(__dirname, 'rss-child.ts'), file, ...extra],
-          {
-            cwd: REPO,
-            env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          },
-        );
-        if (result.status !== 0) throw new Error(`rss child failed: ${result.stderr.toString().slice(0, 500)}`);
-        return JSON.parse(result.stdout.toString().trim().split('\n').pop() ?? '{}') as {
-          rssBeforeMb: number;
-          peakRssMb: number;
-          events: number;
-        };
-      };
-      const idle = child(['--skip']);
-      const run = child([]);
-      const compressed = Buffer.from(item.event.awslogs.data, 'base64').length;
+      const { run, idle } = rssChild([file]);
       report.add({
         name: item.name,
         events: run.events,
-        compressed_bytes: compressed,
+        compressed_bytes: Buffer.from(item.event.awslogs.data, 'base64').length,
         peak_rss_mb: round2(run.peakRssMb),
         idle_peak_rss_mb: round2(idle.peakRssMb),
         rss_before_mb: round2(run.rssBeforeMb),
-        limit_mb: 256,
-        ratio: round2(run.peakRssMb / 256),
+        limit_mb: DELIVERY_RSS_LIMIT_MB,
+        ratio: round2(run.peakRssMb / DELIVERY_RSS_LIMIT_MB),
       });
     }
+    // One NDJSON object of 60 MiB (the corpus's records, repeated), streamed from a file as S3 streams a body.
+    const objectFile = path.join(dir, 'object.ndjson');
+    const lines = mixedBatch(corpus, { events: 20_000, positiveShare: 0.01, seed: 3 }).messages;
+    const fd = openSync(objectFile, 'w');
+    let written = 0;
+    let lineCount = 0;
+    try {
+      while (written < EDR_OBJECT_BYTES) {
+        const line = `${lines[lineCount % lines.length]}\n`;
+        written += writeSync(fd, line);
+        lineCount++;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const { run, idle } = rssChild(['--edr', objectFile]);
+    report.add({
+      name: 'peak-rss:60mib-edr-object',
+      events: run.events,
+      lines: lineCount,
+      object_bytes: written,
+      peak_rss_mb: round2(run.peakRssMb),
+      idle_peak_rss_mb: round2(idle.peakRssMb),
+      rss_before_mb: round2(run.rssBeforeMb),
+      limit_mb: EDR_OBJECT_RSS_LIMIT_MB,
+      ratio: round2(run.peakRssMb / EDR_OBJECT_RSS_LIMIT_MB),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

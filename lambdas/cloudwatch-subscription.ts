@@ -2,10 +2,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudWatchLogsEvent, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { FailurePayloadSink, SetAsideRecord } from '../lib/adapters/failure-payload-writer';
 import type { PipelineOutcome } from '../lib/pipeline';
+import { detectCloudWatchDelivery } from '../lib/pipeline/detect-stream';
 import { failureReason, isRetryable } from '../lib/pipeline/failure-kind';
 import { QUARANTINE_SOURCES, type QuarantineCollector, type QuarantineStore } from '../lib/quarantine';
 import { SETTING_BOUNDS } from '../lib/settings';
-import { decodeCloudWatchEvent, parseRecords } from '../lib/sources';
 import { clientOptions } from './clients';
 import { deferred } from './deferred';
 import { flushSamples, newSample, quarantineFor } from './quarantine';
@@ -35,22 +35,22 @@ function createDelivery(deps: SubscriptionDeps): { deliver: Deliver; ingest: Ing
   const ingest = createIngest(deps);
   const { config } = deps;
   const deliver: Deliver = async (event, samples) => {
-    const decoded = decodeCloudWatchEvent(event, {
+    // Decoded, parsed and detected log event by log event: only the detections are held (lib/pipeline/detect-stream.ts).
+    const decoded = detectCloudWatchDelivery(event, deps.rules.ruleSet, {
       limits: { maxDecompressedBytes: config.maxDecompressedBytes },
       formatHints: config.sourceHints,
     });
-    if (!decoded.ok) {
+    if (decoded.kind === 'error') {
       samples?.add([decoded.error]);
       return ingest.run(EMPTY_BATCH, [decoded.error]);
     }
-    if (decoded.control) {
+    if (decoded.kind === 'control') {
       ingest.logger.debug('CloudWatch control message: nothing to do');
       return undefined;
     }
-    const batch = parseRecords(decoded.records);
-    samples?.add(decoded.errors);
-    samples?.add(batch.errors);
-    return ingest.run(batch, decoded.errors);
+    samples?.add(decoded.envelopeErrors);
+    samples?.add(decoded.batch.errors);
+    return ingest.run(decoded.batch, decoded.envelopeErrors);
   };
   return { deliver, ingest };
 }

@@ -1,7 +1,8 @@
 /**
  * EDR feed (SQS) -> vmsentry. A message is an S3 object notification (direct, via SNS or EventBridge, or a Falcon
- * Data Replicator manifest) whose objects are streamed (GetObject body -> gunzip -> lines -> records in chunks ->
- * pipeline per chunk, bounded memory whatever the object's size), or inline events (one object, array, NDJSON).
+ * Data Replicator manifest) whose objects are streamed (GetObject body -> gunzip -> lines, each parsed and detected
+ * as it arrives -> pipeline every 10,000 records: bounded memory whatever the object's size), or inline events (one
+ * object, array, NDJSON).
  * Partial batch responses: a message that could not be *delivered* (S3 read, DynamoDB, SNS failed or timed out) is
  * reported as a batchItemFailure so SQS redelivers it (then its DLQ); the others are acknowledged. A message or
  * record that cannot be *parsed* is logged, counted, sampled into the quarantine and acknowledged: redelivering it
@@ -14,9 +15,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { S3ObjectReader, S3ReadError } from '../lib/adapters/s3-object-reader';
 import { excerptOf, type ParseError, type RecordPosition } from '../lib/model';
+import { BatchDetector, type DetectedBatch } from '../lib/pipeline';
 import { QUARANTINE_SOURCES, type QuarantineStore, type UnprocessedObject } from '../lib/quarantine';
 import {
-  BatchParser,
   decodeSqsBody,
   type EnvelopeResult,
   type ObjectRef,
@@ -79,9 +80,9 @@ export function createEdrFeedHandler(deps: EdrFeedDeps): EdrFeedHandler {
     const processor = new BatchProcessor(EventType.SQS);
     const samples = newSample(deps.quarantine);
 
-    const run = async (batch: ParsedBatch, envelopeErrors: readonly ParseError[]): Promise<void> => {
-      if (batch.records === 0 && batch.events.length === 0 && batch.errors.length === 0 && envelopeErrors.length === 0)
-        return;
+    const run = async (batch: ParsedBatch | DetectedBatch, envelopeErrors: readonly ParseError[]): Promise<void> => {
+      const events = 'eventCount' in batch ? batch.eventCount : batch.events.length;
+      if (batch.records === 0 && events === 0 && batch.errors.length === 0 && envelopeErrors.length === 0) return;
       samples?.add(envelopeErrors);
       samples?.add(batch.errors);
       await ingest.run(batch, envelopeErrors);
@@ -120,17 +121,24 @@ export function createEdrFeedHandler(deps: EdrFeedDeps): EdrFeedHandler {
         await opened.body[Symbol.asyncIterator]().return?.();
         return overSize(opened.contentLength);
       }
-      const parser = new BatchParser();
+      // Each line is parsed and detected as it arrives (only detections are held); the pipeline runs every
+      // chunkRecords records, so AWS calls stay per host/key per chunk whatever the object's size.
+      const parser = new BatchDetector(deps.rules.ruleSet);
+      const runRecords = deps.chunkRecords ?? OBJECT_CHUNK_RECORDS;
+      let chunkErrors: ParseError[] = [];
       let throughLine = 0;
       try {
         for await (const chunk of streamRecords(bounded(opened.body, config.maxObjectBytes), origin, {
           ...decodeOptions,
           gunzip: true,
-          chunkRecords: deps.chunkRecords ?? OBJECT_CHUNK_RECORDS,
+          chunkRecords: 1,
         })) {
           for (const record of chunk.records) parser.push(record);
-          await run(parser.drain(), chunk.errors);
+          for (const error of chunk.errors) chunkErrors.push(error);
           throughLine = chunk.throughLine ?? throughLine;
+          if (parser.records < runRecords) continue;
+          await run(parser.drain(), chunkErrors);
+          chunkErrors = [];
           if (context && context.getRemainingTimeInMillis() < timeReserveMs) {
             await run(parser.finish(), []);
             return unprocessed({
@@ -140,10 +148,12 @@ export function createEdrFeedHandler(deps: EdrFeedDeps): EdrFeedHandler {
             });
           }
         }
+        if (parser.records > 0 || chunkErrors.length > 0) await run(parser.drain(), chunkErrors);
         await run(parser.finish(), []);
       } catch (error) {
         if (error instanceof DocumentTooLargeError) return unprocessed({ ...pointer, reason: error.message });
         if (error instanceof ObjectTooLargeError) {
+          await run(parser.drain(), chunkErrors);
           await run(parser.finish(), []);
           return unprocessed({
             ...pointer,
@@ -152,6 +162,7 @@ export function createEdrFeedHandler(deps: EdrFeedDeps): EdrFeedHandler {
           });
         }
         if (error instanceof InvalidGzipError) {
+          await run(parser.drain(), chunkErrors);
           await run(parser.finish(), [envelopeError('envelope-invalid', error.message, origin, object)]);
           return;
         }

@@ -17,6 +17,7 @@ import {
   AlertsNotPublishedError,
   ClaimsPendingError,
   DedupStageError,
+  type DetectedBatch,
   type PipelineCounts,
   type PipelineOutcome,
   runPipeline,
@@ -233,8 +234,11 @@ export interface IngestDeps {
 }
 
 export interface Ingest {
-  /** Run one parsed batch (plus any envelope-level errors) through the pipeline; throws when delivery failed. */
-  run(batch: ParsedBatch, envelopeErrors?: readonly ParseError[]): Promise<PipelineOutcome>;
+  /**
+   * Run one batch, parsed whole or detected record by record (BatchDetector), plus any envelope-level errors, through
+   * the pipeline; throws when delivery failed.
+   */
+  run(batch: ParsedBatch | DetectedBatch, envelopeErrors?: readonly ParseError[]): Promise<PipelineOutcome>;
   readonly logger: LogSink;
   readonly metrics: MetricSink;
 }
@@ -298,7 +302,10 @@ export function createIngest(deps: IngestDeps): Ingest {
         )
       : undefined;
 
-  const run = async (batch: ParsedBatch, envelopeErrors: readonly ParseError[] = []): Promise<PipelineOutcome> => {
+  const run = async (
+    batch: ParsedBatch | DetectedBatch,
+    envelopeErrors: readonly ParseError[] = [],
+  ): Promise<PipelineOutcome> => {
     const merged = withEnvelopeErrors(batch, envelopeErrors);
     try {
       const outcome = await runPipeline(merged, {
@@ -365,7 +372,10 @@ export function createIngest(deps: IngestDeps): Ingest {
 }
 
 /** The batch with envelope-level errors (bad payload, records dropped by a bound) added to its errors. */
-export function withEnvelopeErrors(batch: ParsedBatch, errors: readonly ParseError[]): ParsedBatch {
+export function withEnvelopeErrors<T extends Pick<ParsedBatch, 'errors' | 'errorsByFormat'>>(
+  batch: T,
+  errors: readonly ParseError[],
+): T {
   if (errors.length === 0) return batch;
   const errorsByFormat = { ...batch.errorsByFormat };
   for (const error of errors) errorsByFormat[error.format] = (errorsByFormat[error.format] ?? 0) + 1;
@@ -401,7 +411,11 @@ function report(outcome: PipelineOutcome, logger: LogSink, metrics: MetricSink):
   metrics.flush();
 }
 
-function reportParse(batch: ParsedBatch, logger: LogSink, metrics: MetricSink): void {
+function reportParse(
+  batch: Pick<ParsedBatch, 'errors' | 'errorsByFormat' | 'records'>,
+  logger: LogSink,
+  metrics: MetricSink,
+): void {
   logParseErrors(batch.errors, logger);
   metrics.count('RecordsIn', batch.records);
   countParseErrors(batch.errorsByFormat, metrics);

@@ -21,7 +21,10 @@ export interface RuntimeConfig {
   readonly minSeverity: Severity;
   readonly sourceHints: readonly { readonly prefix: string; readonly format: FormatName }[];
   readonly maxDecompressedBytes: number;
-  /** Largest S3 object the EDR feed reads. */
+  /**
+   * Largest S3 object the EDR feed reads. By default S3's own largest object (5 TiB), i.e. no cap: line-per-record
+   * objects are streamed with bounded memory, so size alone never drops one; an operator may set a lower cap.
+   */
   readonly maxObjectBytes: number;
   readonly logsInsightsRegion?: string;
   readonly rulesDir?: string;
@@ -32,6 +35,9 @@ export interface RuntimeConfig {
   /** Distinct hosts one rule may name from one source in one batch before they go out as one flood alert. */
   readonly alertFloodThreshold: number;
 }
+
+/** S3's largest object (5 TiB): the EDR feed's default object bound, so none is refused for its size alone. */
+export const S3_MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 /** An optional whole-number variable within bounds; empty means the fallback. */
 const wholeNumber = (
@@ -104,7 +110,7 @@ const EnvSchema = z.object({
     .pipe(z.enum(SEVERITIES, { error: `MIN_SEVERITY must be one of: ${SEVERITIES.join(', ')}` })),
   SOURCE_HINTS: HintsSchema,
   MAX_DECOMPRESSED_BYTES: positiveInt('MAX_DECOMPRESSED_BYTES', 64 * 1024 * 1024, 1024 * 1024 * 1024),
-  MAX_OBJECT_BYTES: positiveInt('MAX_OBJECT_BYTES', 32 * 1024 * 1024, 1024 * 1024 * 1024),
+  MAX_OBJECT_BYTES: positiveInt('MAX_OBJECT_BYTES', S3_MAX_OBJECT_BYTES, S3_MAX_OBJECT_BYTES),
   LOGS_INSIGHTS_REGION: z
     .string()
     .optional()

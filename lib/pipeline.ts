@@ -20,10 +20,12 @@ import {
 } from './model';
 import { mapBounded } from './pipeline/concurrency';
 import { emptyCounts, type PipelineCounts } from './pipeline/counts';
+import { type DetectedBatch, detectParsed, isDetected } from './pipeline/detect-stream';
 import { collapseFloods, DEFAULT_ALERT_FLOOD_THRESHOLD, type FloodSummary } from './pipeline/flood';
 import type { ParsedBatch } from './sources';
 
 export type { PipelineCounts } from './pipeline/counts';
+export { BatchDetector, type DetectedBatch } from './pipeline/detect-stream';
 
 /** The rule set: compiled once per cold start. */
 export interface DetectionMatcher {
@@ -146,8 +148,11 @@ const DEFAULT_STATE_CONCURRENCY = 8;
 /**
  * One batch through detect -> allowlist -> dedup -> publish. A batch without detections makes no call to any port.
  * Throws AlertsNotPublishedError / DedupStageError (after releasing claims) when something could not be delivered.
+ * The batch is parsed whole, or already detected record by record (BatchDetector, with the same rule set): then only
+ * its detections reach here, never its events.
  */
-export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promise<PipelineOutcome> {
+export async function runPipeline(input: ParsedBatch | DetectedBatch, deps: PipelineDeps): Promise<PipelineOutcome> {
+  const batch = isDetected(input) ? input : detectParsed(input, deps.ruleSet);
   const counts = countsOf(batch);
   const outcome = (alerts: readonly Alert[], allowlist?: AllowlistStatus): PipelineOutcome => ({
     counts,
@@ -156,7 +161,7 @@ export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promi
     ...(allowlist ? { allowlist } : {}),
   });
 
-  const detections = await detect(routable(batch.events, deps.ruleSet, counts), deps);
+  const detections = await correlate(batch.matched, deps);
   counts.detections = detections.length;
   for (const detection of detections) {
     counts.matchesByRule[detection.rule.id] = (counts.matchesByRule[detection.rule.id] ?? 0) + 1;
@@ -204,14 +209,15 @@ export async function runPipeline(batch: ParsedBatch, deps: PipelineDeps): Promi
   return result;
 }
 
-function countsOf(batch: ParsedBatch): PipelineCounts {
+function countsOf(batch: DetectedBatch): PipelineCounts {
   const counts = emptyCounts();
   counts.records = batch.records;
   counts.parseErrors = batch.errors.length;
   counts.parseErrorsByFormat = { ...batch.errorsByFormat };
   counts.unknownFormat = batch.unknown;
-  counts.events = batch.events.length;
+  counts.events = batch.eventCount;
   counts.eventsByFormat = { ...batch.eventsByFormat };
+  counts.eventsUnrouted = batch.eventsUnrouted;
   return counts;
 }
 
@@ -312,21 +318,8 @@ function collapseAlertFloods(
   return out;
 }
 
-/** The events some rule could see; the others (a category or channel no loaded rule uses) are counted and dropped. */
-function routable(
-  events: readonly NormalizedEvent[],
-  matcher: DetectionMatcher,
-  counts: PipelineCounts,
-): readonly NormalizedEvent[] {
-  if (!matcher.couldSee) return events;
-  const kept = events.filter((event) => matcher.couldSee?.(event) === true);
-  counts.eventsUnrouted = events.length - kept.length;
-  return kept;
-}
-
-async function detect(events: readonly NormalizedEvent[], deps: PipelineDeps): Promise<Detection[]> {
-  const matched: Detection[] = [];
-  for (const event of events) matched.push(...deps.ruleSet.match(event));
+/** Correlation over the batch's rule matches (routing and matching: pipeline/detect-stream.ts). */
+async function correlate(matched: readonly Detection[], deps: PipelineDeps): Promise<readonly Detection[]> {
   if (!deps.correlator || matched.length === 0) return matched;
   const correlated = await deps.correlator.process(matched);
   return [...matched, ...correlated];

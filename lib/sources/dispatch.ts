@@ -38,6 +38,8 @@ export function parseRecords(records: readonly RecordInput[], options: ParseOpti
   return batch.finish();
 }
 
+const NO_EVENTS: readonly NormalizedEvent[] = [];
+
 /** Incremental form of parseRecords, for streams (stdin, large files): push records, then finish once. */
 export class BatchParser {
   private readonly parsers = new Map<FormatName, RecordParser>();
@@ -68,6 +70,17 @@ export class BatchParser {
       return;
     }
     this.take(parser, record, () => parser.parse(record));
+  }
+
+  /**
+   * Hand over the events parsed since the last take, leaving the counts to accumulate: a caller that detects on each
+   * record's events as they come (lib/pipeline/detect-stream.ts) never holds the batch's events at once.
+   */
+  takeEvents(): readonly NormalizedEvent[] {
+    if (this.events.length === 0) return NO_EVENTS;
+    const events = this.events;
+    this.events = [];
+    return events;
   }
 
   /** Add envelope-level errors (a record over the size cap, a bad log event) to the counts. */

@@ -115,31 +115,45 @@ function isSpace(c: number): boolean {
  */
 export function decodeCloudWatchEvent(event: unknown, options: CloudWatchDecodeOptions = {}): EnvelopeResult {
   const limits = withLimits(options.limits);
-  const origin: RecordPosition = options.file
-    ? { envelope: 'file', index: 0, file: options.file }
-    : { envelope: 'cloudwatch', index: 0 };
+  const origin = cloudWatchOrigin(options);
   const data = awslogsData(event);
   let payload: unknown = event;
   if (data !== undefined) {
-    if (typeof data !== 'string' || !isBase64Text(data)) {
-      const shown = typeof data === 'string' ? data.slice(0, 200) : `(${data === null ? 'null' : typeof data})`;
-      return envelopeError('envelope-invalid', 'awslogs.data is not base64', origin, shown);
-    }
-    const gunzipped = boundedGunzip(Buffer.from(data, 'base64'), limits.maxDecompressedBytes);
-    if (!gunzipped.ok) {
-      return envelopeError(
-        gunzipped.code === 'too-large' ? 'envelope-too-large' : 'envelope-invalid',
-        gunzipped.reason,
-        origin,
-      );
-    }
+    const inflated = inflateAwslogsData(data, limits, origin);
+    if (!inflated.ok) return inflated;
     try {
-      payload = JSON.parse(gunzipped.bytes.toString('utf8'));
+      payload = JSON.parse(inflated.bytes.toString('utf8'));
     } catch (error) {
       return envelopeError('envelope-invalid', `payload is not JSON: ${(error as Error).message}`, origin);
     }
   }
   return recordsOfPayload(payload, origin, limits, options.formatHints ?? []);
+}
+
+/** Where a CloudWatch payload's records are placed: the file it was read from, or the subscription delivery. */
+export function cloudWatchOrigin(options: Pick<CloudWatchDecodeOptions, 'file'>): RecordPosition {
+  return options.file ? { envelope: 'file', index: 0, file: options.file } : { envelope: 'cloudwatch', index: 0 };
+}
+
+/** `awslogs.data` checked as base64 and inflated (bounded): the payload's JSON bytes, or the envelope's error. */
+export function inflateAwslogsData(
+  data: unknown,
+  limits: SourceLimits,
+  origin: RecordPosition,
+): { ok: true; bytes: Buffer } | { ok: false; error: ParseError } {
+  if (typeof data !== 'string' || !isBase64Text(data)) {
+    const shown = typeof data === 'string' ? data.slice(0, 200) : `(${data === null ? 'null' : typeof data})`;
+    return envelopeError('envelope-invalid', 'awslogs.data is not base64', origin, shown);
+  }
+  const gunzipped = boundedGunzip(Buffer.from(data, 'base64'), limits.maxDecompressedBytes);
+  if (!gunzipped.ok) {
+    return envelopeError(
+      gunzipped.code === 'too-large' ? 'envelope-too-large' : 'envelope-invalid',
+      gunzipped.reason,
+      origin,
+    );
+  }
+  return { ok: true, bytes: gunzipped.bytes };
 }
 
 /** True when the value looks like a CloudWatch subscription event or decoded payload. */
@@ -150,7 +164,7 @@ export function isCloudWatchPayload(value: unknown): boolean {
   return typeof record['messageType'] === 'string' && Array.isArray(record['logEvents']);
 }
 
-function awslogsData(event: unknown): unknown {
+export function awslogsData(event: unknown): unknown {
   if (event === null || typeof event !== 'object' || !Object.hasOwn(event, 'awslogs')) return undefined;
   const awslogs = (event as Record<string, unknown>)['awslogs'];
   if (awslogs === null || typeof awslogs !== 'object' || !Object.hasOwn(awslogs, 'data')) return null;
@@ -163,16 +177,55 @@ function recordsOfPayload(
   limits: SourceLimits,
   hints: readonly FormatHint[],
 ): EnvelopeResult {
-  const checked = checkPayloadEnvelope(payload);
-  const logEvents = (payload as { logEvents?: unknown } | null)?.logEvents;
-  if (!checked.ok || !Array.isArray(logEvents)) {
+  const header = payloadHeaderOf(payload, Array.isArray((payload as { logEvents?: unknown } | null)?.logEvents), {
+    origin,
+    limits,
+    hints,
+  });
+  if (header.kind === 'error') return { ok: false, error: header.error };
+  if (header.kind === 'control') return { ok: true, records: [], control: true, errors: [] };
+  const logEvents = (payload as { logEvents: unknown[] }).logEvents;
+  const records: RecordInput[] = [];
+  const errors: ParseError[] = [];
+  for (let index = 0; index < logEvents.length; index++) {
+    const record = header.recordOf(logEvents[index], index);
+    if ('code' in record) errors.push(record);
+    else records.push(record);
+  }
+  return { ok: true, records, control: false, errors };
+}
+
+/** A payload's header as checked: an envelope error, a control message, or how its log events become records. */
+export type PayloadHeader =
+  | { readonly kind: 'error'; readonly error: ParseError }
+  | { readonly kind: 'control' }
+  | { readonly kind: 'data'; readonly recordOf: (logEvent: unknown, index: number) => RecordInput | ParseError };
+
+/**
+ * Check a payload's header fields (messageType, owner, logGroup, logStream, subscriptionFilters) by hand (checkPayloadEnvelope, no zod at cold start), whether logEvents is an array, and the message type. Shared by the whole decode above and the streamed
+ * one (cloudwatch-stream.ts), so both accept, refuse and place records the same way.
+ */
+export function payloadHeaderOf(
+  header: unknown,
+  logEventsIsArray: boolean,
+  options: { origin: RecordPosition; limits: SourceLimits; hints: readonly FormatHint[] },
+): PayloadHeader {
+  const { origin, limits, hints } = options;
+  const checked = checkPayloadEnvelope(header);
+  if (!checked.ok || !logEventsIsArray) {
     const reason = checked.ok ? 'logEvents is not an array' : checked.issue;
-    return envelopeError('envelope-invalid', `not a CloudWatch Logs subscription payload (${reason})`, origin);
+    return {
+      kind: 'error',
+      error: envelopeError('envelope-invalid', `not a CloudWatch Logs subscription payload (${reason})`, origin).error,
+    };
   }
   const { messageType, logGroup, logStream, owner } = checked.envelope;
-  if (messageType === 'CONTROL_MESSAGE') return { ok: true, records: [], control: true, errors: [] };
+  if (messageType === 'CONTROL_MESSAGE') return { kind: 'control' };
   if (messageType !== 'DATA_MESSAGE') {
-    return envelopeError('envelope-invalid', `unknown messageType ${excerptOf(messageType, 40)}`, origin);
+    return {
+      kind: 'error',
+      error: envelopeError('envelope-invalid', `unknown messageType ${excerptOf(messageType, 40)}`, origin).error,
+    };
   }
   const formatHint = hints.find((hint) => logGroup === hint.prefix || logGroup.startsWith(hint.prefix))?.format;
   const context: SourceContext = {
@@ -181,39 +234,31 @@ function recordsOfPayload(
     ...(/^\d{12}$/.test(owner) ? { accountId: owner } : {}),
     ...(formatHint ? { formatHint } : {}),
   };
-  const records: RecordInput[] = [];
-  const errors: ParseError[] = [];
-  for (let index = 0; index < logEvents.length; index++) {
-    const logEvent: unknown = logEvents[index];
+  const recordOf = (logEvent: unknown, index: number): RecordInput | ParseError => {
     const base: RecordPosition = { ...origin, index, logGroup, logStream };
     const message = (logEvent as { message?: unknown } | null)?.message;
     const id = (logEvent as { id?: unknown } | null)?.id;
     const timestamp = (logEvent as { timestamp?: unknown } | null)?.timestamp;
     const position: RecordPosition = typeof id === 'string' ? { ...base, eventId: id } : base;
-    if (typeof message !== 'string') {
-      errors.push(invalid('log event has no string message', position));
-      continue;
-    }
+    if (typeof message !== 'string') return invalid('log event has no string message', position);
     if (message.length > limits.maxRecordBytes) {
-      errors.push({
+      return {
         code: 'record-too-large',
         format: 'unknown',
         reason: `log event is ${message.length} characters, over the ${limits.maxRecordBytes} limit`,
         position,
         excerpt: excerptOf(message),
-      });
-      continue;
+      };
     }
-    const input: RecordInput = {
+    return {
       text: message,
       json: jsonObjectOf(message),
       position,
       context,
       ...(typeof timestamp === 'number' && Number.isFinite(timestamp) ? { timestampMs: timestamp } : {}),
     };
-    records.push(input);
-  }
-  return { ok: true, records, control: false, errors };
+  };
+  return { kind: 'data', recordOf };
 }
 
 function invalid(reason: string, position: RecordPosition): ParseError {
