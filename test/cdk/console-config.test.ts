@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { ConfigError, parseConfig } from '../../cdk/config';
-import { synth } from './synth';
+import { VmsentryStack } from '../../cdk/stack';
+import { synth, synthWith } from './synth';
 
 const EXAMPLE_CONFIG = JSON.parse(readFileSync(join(__dirname, '../../config/example.json'), 'utf8'));
 
@@ -116,5 +117,34 @@ describe('console settings', () => {
     expect(parseConfig({ console: { adminEmails: ['Analyst@Example.COM'] } }).console.adminEmails).toEqual([
       'analyst@example.com',
     ]);
+  });
+});
+
+describe('the whole stack with the console on', () => {
+  it('synthesizes with cdk-nag clean, wiring the console to the history and allowlist tables and every failure queue', () => {
+    const template = synthWith(
+      (app) =>
+        new VmsentryStack(app, 'Test', {
+          config: parseConfig({
+            ...EXAMPLE_CONFIG,
+            console: { enabled: true, adminEmails: ['analyst@example.com'] },
+          }),
+          env: { account: '123456789012', region: 'eu-west-1' },
+          consoleAssets: join(__dirname, '../fixtures/console-site'),
+        }),
+    );
+    const consoleFunctions = Object.values(template.findResources('AWS::Lambda::Function')).filter((fn) =>
+      JSON.stringify(fn).includes('HISTORY_TABLE'),
+    );
+    const withApi = consoleFunctions.filter((fn) => JSON.stringify(fn).includes('FAILURE_QUEUES'));
+    expect(withApi).toHaveLength(1);
+    const environment = JSON.stringify(withApi[0]);
+    for (const queue of ['SubscriptionFailures', 'AlertDeliveryFailures', 'HistoryDeadLetters']) {
+      expect(environment).toContain(queue);
+    }
+    expect(environment).toMatch(/"HISTORY_TABLE":\{"Ref":"TablesHistory/);
+    expect(environment).toContain('HEARTBEAT_MINUTES');
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.resourceCountIs('AWS::CloudFront::Distribution', 1);
   });
 });
