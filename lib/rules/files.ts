@@ -8,6 +8,7 @@ import {
   resolveReferences,
 } from './compile';
 import { COMPILED_PACK_FILE, type RuleFileText, readCompiledPack, relativeRulePath } from './compiled-pack';
+import { withRegexesCheckedAhead } from './regex-safety';
 import type { CompiledCorrelation, CompiledRule, RuleLoadError } from './types';
 
 const RULE_FILE = /\.ya?ml$/i;
@@ -91,10 +92,12 @@ export function loadRuleDirectory(dir: string): RuleDirectory {
     });
   }
   const precompiled = compiled !== 'absent' && compiled.ok ? compiled.documents : undefined;
-  const parsed = files.map((file) => ({
-    source: file.source,
-    documents: precompiled?.get(file.path) ?? parseRuleDocuments(file.text),
-  }));
+  const parsed = files.map((file): ParsedRuleFile => {
+    const documents = precompiled?.get(file.path);
+    return documents
+      ? { source: file.source, documents, regexesCheckedAhead: true }
+      : { source: file.source, documents: parseRuleDocuments(file.text) };
+  });
   const assembled = assembleRules(parsed, errors);
   return { ...assembled, warnings: [...warnings, ...assembled.warnings] };
 }
@@ -103,6 +106,8 @@ export function loadRuleDirectory(dir: string): RuleDirectory {
 export interface ParsedRuleFile {
   readonly source: string;
   readonly documents: readonly ParsedDocument[];
+  /** From a pack verified at build time to load like its YAML: regexes compile on first use (regex-safety.ts). */
+  readonly regexesCheckedAhead?: boolean;
 }
 
 /**
@@ -119,7 +124,8 @@ export function assembleRules(
   const errors: RuleLoadError[] = [...earlierErrors];
   const warnings: RuleLoadError[] = [];
   for (const file of files) {
-    for (const result of compileParsedDocuments(file.documents, file.source)) {
+    const compile = () => compileParsedDocuments(file.documents, file.source);
+    for (const result of file.regexesCheckedAhead ? withRegexesCheckedAhead(compile) : compile()) {
       if (!result.ok) errors.push(result.error);
       else if ('rule' in result) {
         rules.push(result.rule);

@@ -129,11 +129,13 @@ const FLAG_BITS: Readonly<Record<string, number>> = {
   s: RE2JS.DOTALL,
 };
 
+export type RegexTranslation = { ok: true; source: string; flags: string } | { ok: false; reason: string };
+
 /**
- * Translate and compile a Sigma regex with the `i`/`m`/`s` sub-modifiers; a leading `(?i)` `(?s)` `(?m)` becomes a
- * flag (so regexAnchors knows the case rule). `source` is the RE2 syntax that was compiled.
+ * Translate a Sigma regex with the `i`/`m`/`s` sub-modifiers into RE2 syntax, without compiling it; a leading `(?i)`
+ * `(?s)` `(?m)` becomes a flag (so regexAnchors knows the case rule).
  */
-export function checkRegex(pattern: string, flags: string): RegexCheck {
+export function translateRegex(pattern: string, flags: string): RegexTranslation {
   if (pattern.length > MAX_PATTERN)
     return { ok: false, reason: `regular expression longer than ${MAX_PATTERN} characters` };
   let body = pattern;
@@ -145,13 +147,27 @@ export function checkRegex(pattern: string, flags: string): RegexCheck {
   }
   const translated = translate(body);
   if (!translated.ok) return translated;
-  const unique = [...new Set(allFlags)].join('');
+  return { ok: true, source: translated.source, flags: [...new Set(allFlags)].join('') };
+}
+
+/** Compile a translated regex with RE2JS. Throws on syntax RE2 refuses (checkRegex turns that into a reason). */
+export function compileTranslated(source: string, flags: string): RE2JS {
+  return RE2JS.compile(
+    source,
+    [...flags].reduce((bits, flag) => bits | (FLAG_BITS[flag] ?? 0), 0),
+  );
+}
+
+/**
+ * Translate and compile a Sigma regex with the `i`/`m`/`s` sub-modifiers. `source` is the RE2 syntax that was
+ * compiled; a program over MAX_PROGRAM_SIZE instructions is refused.
+ */
+export function checkRegex(pattern: string, flags: string): RegexCheck {
+  const translated = translateRegex(pattern, flags);
+  if (!translated.ok) return translated;
   let regex: RE2JS;
   try {
-    regex = RE2JS.compile(
-      translated.source,
-      [...unique].reduce((bits, flag) => bits | (FLAG_BITS[flag] ?? 0), 0),
-    );
+    regex = compileTranslated(translated.source, translated.flags);
   } catch (cause) {
     return {
       ok: false,
@@ -164,5 +180,26 @@ export function checkRegex(pattern: string, flags: string): RegexCheck {
       reason: `regular expression too large (${regex.programSize()} instructions, at most ${MAX_PROGRAM_SIZE}; large repeat counts such as {1000} multiply the size)`,
     };
   }
-  return { ok: true, source: translated.source, flags: unique, regex };
+  return { ok: true, source: translated.source, flags: translated.flags, regex };
+}
+
+let checkedAhead = false;
+
+/**
+ * Compile rules whose regexes were already checked (a rule pack written by compile-rules or pack-rules, each verified
+ * at build time to load exactly what its YAML loads): their RE2 programs are compiled on first use instead of at
+ * load, which is most of a cold start's rule compilation. Everything else compiles and checks them at load.
+ */
+export function withRegexesCheckedAhead<T>(load: () => T): T {
+  const previous = checkedAhead;
+  checkedAhead = true;
+  try {
+    return load();
+  } finally {
+    checkedAhead = previous;
+  }
+}
+
+export function regexesCheckedAhead(): boolean {
+  return checkedAhead;
 }

@@ -86,6 +86,8 @@ export function loadRulePack(file: string, rulesDir: string): RuleDirectory {
     return {
       source: relative(process.cwd(), full) || full,
       documents: entry.documents ?? parseRuleDocuments(entry.yaml ?? ''),
+      // pack-rules wrote this pack only after it loaded exactly what the YAML loads.
+      regexesCheckedAhead: true,
     };
   });
   return assembleRules(parsed);

@@ -1,9 +1,18 @@
+import type { RE2JS } from 're2js';
 import { allOf, anchorOf, anyOf } from './anchors';
 import { cidrContains, parseCidr, parseIp } from './cidr';
 import type { MatchContext } from './context';
 import { base64Of, base64OffsetVariants, MAX_WINDASH_VARIANTS, type TextEncoding, windashVariants } from './encodings';
 import { regexAnchors } from './regex-anchors';
-import { checkRegex, MAX_REGEX_INPUT } from './regex-safety';
+import {
+  checkRegex,
+  compileTranslated,
+  MAX_REGEX_INPUT,
+  type RegexCheck,
+  type RegexTranslation,
+  regexesCheckedAhead,
+  translateRegex,
+} from './regex-safety';
 import {
   compileTokens,
   hasWildcards,
@@ -168,12 +177,19 @@ function compileRegex(values: readonly Scalar[], field: string, mods: ReadonlySe
   const items: { evaluate: Evaluator; anchors: Anchors }[] = [];
   for (const value of values) {
     if (typeof value !== 'string') return fail('re values must be strings');
-    const checked = checkRegex(value, flags);
+    const checked: RegexCheck | RegexTranslation = regexesCheckedAhead()
+      ? translateRegex(value, flags)
+      : checkRegex(value, flags);
     if (!checked.ok) return fail(`${checked.reason}: ${value}`);
-    // RE2JS (linear time, see regex-safety.ts), never V8's backtracking RegExp.
-    const { regex } = checked;
+    // RE2JS (linear time, see regex-safety.ts), never V8's backtracking RegExp; compiled on first use when the pack
+    // it came from was checked at build time (withRegexesCheckedAhead).
+    let regex: RE2JS | undefined = 'regex' in checked ? (checked as { regex: RE2JS }).regex : undefined;
+    const program = (): RE2JS => {
+      regex ??= compileTranslated(checked.source, checked.flags);
+      return regex;
+    };
     const test = anyText(field, true, [
-      (text) => regex.test(text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text),
+      (text) => program().test(text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text),
     ]);
     // Rules often repeat a regex (variants, escalations): over a large script block it runs once per event.
     const key = `re\u0000${field}\u0000${checked.flags}\u0000${checked.source}`;
