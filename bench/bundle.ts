@@ -21,8 +21,11 @@ import { packRules } from '../scripts/pack-rules';
  * bundled in, not taken from the runtime). Raise a budget deliberately, with the reason, in docs/benchmarks.md.
  */
 export const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = {
-  'cloudwatch-subscription': 1_700_000,
-  'edr-feed': 1_950_000,
+  // Raised 2026-12-04 (issue 14 closing), see docs/benchmarks.md "Bundles": linear-time RE2JS (147 KB), the S3
+  // quarantine and failure-payload writers, the breadth parsers and the streamed decoders; zod (445 KB) stays with the
+  // runtime configuration's schema.
+  'cloudwatch-subscription': 1_850_000,
+  'edr-feed': 2_450_000,
   'allowlist-audit': 700_000,
   'slack-notifier': 1_150_000,
 };

@@ -6,7 +6,7 @@ import { allowlistChangeOf } from '../lib/adapters/allowlist-stream';
 import { SnsAlertPublisher } from '../lib/adapters/sns-publisher';
 import { auditAlert } from '../lib/alerts/allowlist-audit';
 import type { AlertPublisher } from '../lib/alerts/publisher';
-import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
+import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/timings';
 import { clientOptions } from './clients';
 
 export interface AllowlistAuditDeps {

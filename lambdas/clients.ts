@@ -3,7 +3,7 @@
  * retries for throttling, and connection and per-attempt request timeouts derived from the function's timeout, so a
  * hung dependency fails its call well before the invocation times out.
  */
-import { CLIENT_CONNECTION_TIMEOUT_MS, CLIENT_MAX_ATTEMPTS, clientRequestTimeoutMs } from '../lib/settings';
+import { CLIENT_CONNECTION_TIMEOUT_MS, CLIENT_MAX_ATTEMPTS, clientRequestTimeoutMs } from '../lib/timings';
 
 export interface ClientOptions {
   readonly maxAttempts: number;

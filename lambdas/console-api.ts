@@ -17,7 +17,7 @@ import { type ConsoleDeps, handleConsoleRequest, SECURITY_HEADERS } from '../lib
 import { catalogueFromDirectory } from '../lib/console/catalogue-files';
 import type { ConsoleRequest } from '../lib/console/contract';
 import { consoleEnvironment } from '../lib/console/environment';
-import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
+import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/timings';
 import { clientOptions } from './clients';
 
 export type ConsoleEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

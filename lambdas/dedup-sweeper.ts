@@ -15,7 +15,7 @@ import {
   type SweepCounts,
   sweepFollowUps,
 } from '../lib/dedup/sweep';
-import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
+import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/timings';
 import { clientOptions } from './clients';
 
 export interface SweeperDeps {

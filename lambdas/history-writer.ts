@@ -10,7 +10,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { DynamoDbHistoryStore } from '../lib/adapters/dynamodb-history-store';
 import type { AlertHistoryStore } from '../lib/history/store';
 import { writeHistoryMessage } from '../lib/history/writer';
-import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/settings';
+import { FIXED_FUNCTION_TIMEOUT_SECONDS } from '../lib/timings';
 import { clientOptions } from './clients';
 import { type LogSink, type MetricSink, powertoolsLogger, powertoolsMetrics } from './runtime';
 
