@@ -1,12 +1,11 @@
 /**
  * `vmsentry completion bash|zsh` prints a completion script generated from the command tree. The bash script is
  * sourced into a real bash and its function called as bash's completion would call it (COMP_WORDS, COMP_CWORD);
- * the candidates it leaves in COMPREPLY are the specification. zsh is not installed on the build machines, so the
- * zsh script is checked structurally: its data functions (POSIX `case`, shared with bash) are run in bash, and its
- * driver is checked for the zsh completion calls it relies on.
+ * the candidates it leaves in COMPREPLY are the specification. The zsh script is run in a real zsh (Debian's zsh
+ * package; .ci/run installs it) with compinit, and its data functions (POSIX `case`, shared with bash) in bash.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -114,10 +113,41 @@ describe('vmsentry completion bash', () => {
   });
 });
 
-describe('vmsentry completion zsh (zsh is not installed here: checked structurally)', () => {
+describe('vmsentry completion zsh', () => {
   let script = '';
   beforeAll(async () => {
     script = await scriptFor('zsh');
+  });
+
+  it('loads in a real zsh with compinit and offers what the bash script offers', () => {
+    const zsh = ['/usr/bin/zsh', '/bin/zsh'].find((file) => existsSync(file));
+    if (!zsh) throw new Error("zsh is not installed: install Debian's zsh package (.ci/run does)");
+    const dir = mkdtempSync(path.join(tmpdir(), 'vmsentry-zsh-'));
+    const file = path.join(dir, '_vmsentry');
+    writeFileSync(file, script);
+    // compadd is replaced by a collector: what the function would offer, before zsh filters by the typed prefix.
+    const offered = (words: string) =>
+      execFileSync(
+        zsh,
+        [
+          '-f',
+          '-c',
+          `autoload -Uz compinit && compinit -u -d ${dir}/.zcompdump; source ${file}; typeset -a got; ` +
+            'compadd() { local a seen=0; for a in "$@"; do if (( seen )); then got+=($a); elif [[ $a == -- ]]; then seen=1; fi; done }; ' +
+            `words=(${words}); CURRENT=\${#words}; _vmsentry 2>/dev/null; print -l -- $got`,
+        ],
+        { encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n');
+    try {
+      execFileSync(zsh, ['-n', file]);
+      expect(offered("vmsentry ''")).toEqual(expect.arrayContaining(['scan', 'allowlist', 'alerts', 'completion']));
+      expect(offered("vmsentry allowlist ''")).toEqual(expect.arrayContaining(['add', 'list', 'expire']));
+      expect(offered('vmsentry scan --')).toEqual(expect.arrayContaining(['--output', '--fail-on']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is a compdef file registering its function for vmsentry, using zsh completion calls', () => {
